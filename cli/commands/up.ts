@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { formatProblem } from '../../sandbox/errors.js';
+import type { Plan } from '../../sandbox/plan/types.js';
+import { scheduleCron } from '../../sandbox/sandbox/cron.js';
+import { down } from '../../sandbox/sandbox/down.js';
+import { sandboxLogs } from '../../sandbox/sandbox/logs.js';
+import {
+  DEFAULT_DECLARATION,
+  planFromDeclaration,
+  type PlanRequest,
+} from '../../sandbox/sandbox/resolve.js';
+import { status } from '../../sandbox/sandbox/status.js';
+import { up } from '../../sandbox/sandbox/up.js';
+import { AbortedError } from '../../sandbox/errors.js';
+import { collect, parseCount, parseEnvFlags, type CommandContext } from '../context.js';
+import { interruptSignal } from '../signals.js';
+import { renderStatus } from './status.js';
+
+export interface UpFlags {
+  file?: string;
+  overlay?: string;
+  replicas?: string;
+  env?: string[];
+  detach?: boolean;
+  down?: boolean;
+  healthTimeout?: string;
+}
+
+export function registerUp(program: Command, ctx: () => CommandContext): void {
+  program
+    .command('up')
+    .description(
+      "start the sandbox: database, then every task's replicas; wait until all are healthy",
+    )
+    .option('-f, --file <path>', 'the declaration', DEFAULT_DECLARATION)
+    .option('--overlay <path>', 'the rehearsal.yaml overlay')
+    .option('--replicas <n>', 'replicas per task (within the declared bounds)')
+    .option('-e, --env <KEY=VALUE>', 'a value for a declared variable (repeatable)', collect)
+    .option('-d, --detach', 'return once healthy instead of following the logs')
+    .option('--down', 'when following, remove the sandbox on Ctrl-C')
+    .option('--health-timeout <seconds>', 'how long a replica may take to become healthy', '180')
+    .action(async (flags: UpFlags) => {
+      await runUp(ctx(), flags);
+    });
+}
+
+/** `up` and `demo` share this: plan, converge, then follow or return. */
+export async function runUp(c: CommandContext, flags: UpFlags): Promise<void> {
+  const env = parseEnvFlags(flags.env);
+  const req: PlanRequest = {
+    cwd: c.cwd,
+    imageMode: c.imageMode,
+    ...(flags.file ? { file: flags.file } : {}),
+    ...(flags.overlay ? { overlayFile: flags.overlay } : {}),
+    ...(flags.replicas !== undefined ? { replicas: parseCount(flags.replicas, '--replicas') } : {}),
+    ...(env ? { env } : {}),
+  };
+  const { plan, loaded } = await planFromDeclaration(req);
+  for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
+  const engine = await c.engine();
+  const interrupt = interruptSignal();
+  try {
+    await up(plan, {
+      engine,
+      emit: c.emit,
+      signal: interrupt.signal,
+      replicasExplicit:
+        flags.replicas !== undefined ||
+        Object.values(loaded.taskOverlays).some((o) => o.replicas !== undefined),
+      healthTimeoutMs: parseCount(flags.healthTimeout ?? '180', '--health-timeout') * 1000,
+    });
+    c.out(renderStatus(await status(plan, engine)));
+    if (flags.detach) {
+      process.stderr.write(
+        `Left running. \`rehearsal status\`, \`rehearsal logs -f\`, \`rehearsal down\` (in ${c.cwd}).\n`,
+      );
+      return;
+    }
+    await follow(c, plan, interrupt.signal);
+    if (flags.down) await down(plan.sandboxId, { engine, emit: c.emit });
+    else
+      process.stderr.write(
+        `Sandbox ${plan.sandboxId} left running; \`rehearsal down\` removes it.\n`,
+      );
+    throw new AbortedError();
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function follow(c: CommandContext, plan: Plan, signal: AbortSignal): Promise<void> {
+  const engine = await c.engine();
+  process.stderr.write('Following the logs of every replica; Ctrl-C stops following.\n');
+  scheduleCron(plan, engine, c.emit, signal);
+  for await (const l of sandboxLogs(engine, plan.sandboxId, { follow: true, tail: 0, signal })) {
+    c.out(`${l.container} | ${l.text}`);
+  }
+}

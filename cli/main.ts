@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { VERSION } from '../sandbox/version.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDown } from './commands/down.js';
+import { registerImages } from './commands/images.js';
+import { registerLogs } from './commands/logs.js';
+import { registerPlan } from './commands/plan.js';
+import { registerScale } from './commands/scale.js';
+import { registerStatus } from './commands/status.js';
+import { registerUp } from './commands/up.js';
+import { registerValidate } from './commands/validate.js';
+import { createContext, type CommandContext } from './context.js';
+import { reportError } from './exit.js';
+
+const program = new Command('rehearsal')
+  .description(
+    "Rehearse the HL7 Marketplace's production platform locally and check the Service Packaging Requirements.",
+  )
+  .version(VERSION)
+  .option('--verbose', 'more detail: every step, and stack traces for bugs')
+  .showHelpAfterError('(run `rehearsal --help` for usage)')
+  .exitOverride();
+
+let context: CommandContext | undefined;
+const ctx = (): CommandContext =>
+  (context ??= createContext(program.opts<{ verbose?: boolean }>()));
+
+for (const register of [
+  registerValidate,
+  registerPlan,
+  registerUp,
+  registerDemo,
+  registerStatus,
+  registerScale,
+  registerLogs,
+  registerDown,
+  registerImages,
+]) {
+  register(program, ctx);
+}
+program.commands.forEach((c) => c.exitOverride());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err, Boolean(program.opts<{ verbose?: boolean }>().verbose));
+}
+// Idle keep-alive sockets to the engine must not hold the process open after the command ends.
+process.exit(process.exitCode ?? 0);

@@ -1,0 +1,73 @@
+import type { Emit, RehearsalEvent } from '../sandbox/events.js';
+
+/**
+ * The view for non-TTY use and CI: one line per event on stderr (results go to stdout).
+ * Image progress is throttled to a line every few seconds unless --verbose.
+ */
+export function plainReporter(options: {
+  verbose: boolean;
+  write?: (s: string) => void;
+  now?: () => number;
+}): Emit {
+  const write = options.write ?? ((s: string) => process.stderr.write(s));
+  const now = options.now ?? Date.now;
+  let lastProgress = 0;
+  return (e: RehearsalEvent) => {
+    const line = format(e, options.verbose);
+    if (line === undefined) return;
+    if (e.type === 'image.progress' && !options.verbose) {
+      if (now() - lastProgress < 3000) return;
+      lastProgress = now();
+    }
+    write(`${line}\n`);
+  };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The text of one event, or undefined when the plain view does not show it. */
+export function format(e: RehearsalEvent, verbose: boolean): string | undefined {
+  switch (e.type) {
+    case 'plan.ready':
+      return [
+        `Sandbox ${e.sandboxId}: ${e.services.map((s) => (s.role === 'cron' ? `${s.name} (cron)` : `${s.name} ×${s.replicas}`)).join(', ')}`,
+        ...e.notes.map((n) => `  note: ${n}`),
+      ].join('\n');
+    case 'state.written':
+      return verbose ? `  wrote ${e.files.join(', ')}` : `  compose model: ${e.dir}/compose.yaml`;
+    case 'image.progress':
+      return `  ${e.action === 'pull' ? 'pulling' : 'building'} ${e.image}: ${e.status}${e.total ? ` ${Math.round(((e.current ?? 0) / e.total) * 100)}%` : ''}`;
+    case 'image.ready':
+      return e.action === 'present'
+        ? verbose
+          ? `  image ${e.image} present`
+          : undefined
+        : `  image ${e.image} ${e.action} (${seconds(e.ms)})`;
+    case 'resource.ready':
+      return verbose ? `  ${e.kind} ${e.name} ready` : undefined;
+    case 'replica.created':
+      return verbose ? `  created ${e.container}` : undefined;
+    case 'replica.started':
+      return `  started ${e.container}`;
+    case 'replica.healthy':
+      return `  healthy ${e.container} (${seconds(e.ms)})`;
+    case 'replica.stopping':
+      return `  stopping ${e.container}: ${e.reason}`;
+    case 'replica.removed':
+      return `  removed ${e.container}`;
+    case 'scale.planned':
+      return `Scaling ${e.service} ${e.from} → ${e.to}${e.adding.length ? `; adding ${e.adding.join(', ')}` : ''}${e.removing.length ? `; removing newest first: ${e.removing.join(', ')}` : ''}`;
+    case 'sandbox.ready':
+      return `Sandbox ${e.sandboxId} is up: ${e.replicas} container(s) healthy in ${seconds(e.ms)}.`;
+    case 'sandbox.removed':
+      return `Sandbox ${e.sandboxId} removed: ${e.containers} container(s), ${e.networks} network(s), ${e.volumes} volume(s).`;
+    case 'cron.started':
+      return `  cron ${e.service} (${e.schedule}): started ${e.container}`;
+    case 'cron.finished':
+      return `  cron ${e.service}: ${e.container} exited with ${e.exitCode} after ${seconds(e.ms)}`;
+    case 'warning':
+      return `  warning: ${e.message}`;
+  }
+}

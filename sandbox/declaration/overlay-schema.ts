@@ -1,0 +1,211 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createAjv } from './ajv.js';
+import { describe, join } from './pointer.js';
+import type { Problems, Source } from './problems.js';
+
+export const BINDING_SOURCES = [
+  'database.url',
+  'database.host',
+  'database.port',
+  'database.name',
+  'database.user',
+  'database.password',
+] as const;
+export const DATABASE_KINDS = ['postgres', 'mariadb', 'redis', 'none'] as const;
+export const PROFILES = ['hspc-2016', 'hl7-hsp-r2'] as const;
+const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+const DNS = '^[a-z][a-z0-9-]{0,39}$';
+
+// `hint` is our own annotation keyword: the fix to suggest when the value beside it is wrong.
+const path = (example: string) => ({
+  type: 'string',
+  pattern: '^/',
+  hint: `start the path with "/", e.g. ${example}`,
+});
+const port = {
+  type: 'integer',
+  minimum: 1,
+  maximum: 65535,
+  hint: 'use one of the task\'s declared "ports"',
+};
+const dnsLabel = {
+  type: 'string',
+  pattern: DNS,
+  hint: 'use a DNS label: lower-case letters, digits and "-", starting with a letter, at most 40 characters',
+};
+/** A mapping with known keys only; `example` shows its shape when it is not a mapping. */
+const mapping = (example: string, properties: Record<string, object>) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties,
+  hint: `write a mapping, e.g. ${example}`,
+});
+const envMap = (example: string, values: object) => ({
+  type: 'object',
+  propertyNames: { pattern: ENV_NAME },
+  additionalProperties: values,
+  hint: `write a mapping of variable names, e.g. ${example}`,
+});
+
+/** Settings valid both at the top level (as defaults) and under `tasks.<task>`. */
+const taskSettings = {
+  image: { type: 'string', minLength: 1, hint: 'write the image reference, e.g. vendor/image:tag' },
+  replicas: {
+    type: 'integer',
+    minimum: 0,
+    hint: 'write a whole number, 0 or more, e.g. replicas: 2',
+  },
+  health: mapping('health: { path: /health, port: 8080 }', { path: path('/health'), port }),
+  smoke: mapping('smoke: { command: ["npm", "test"] }', {
+    command: {
+      type: ['string', 'array'],
+      items: { type: 'string' },
+      minItems: 1,
+      minLength: 1,
+      hint: 'write a command, e.g. command: ["npm", "test"]',
+    },
+  }),
+  scim: mapping('scim: { path: /scim/v2 }', { path: path('/scim/v2') }),
+  bind: envMap('bind: { DATABASE_URL: database.url }', {
+    enum: BINDING_SOURCES,
+    hint: `bind to one of ${BINDING_SOURCES.join(', ')}`,
+  }),
+  env: envMap('env: { LOG_LEVEL: "debug" }', {
+    type: 'string',
+    hint: 'quote the value: environment values are strings, e.g. PORT: "8080"',
+  }),
+  sso: { type: 'boolean', hint: 'write true or false' },
+};
+
+/** JSON schema of rehearsal.yaml. Unknown fields are warnings, every other deviation an error. */
+export const OVERLAY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  hint: 'write settings as "key: value" lines, e.g. "profile: hspc-2016"',
+  properties: {
+    profile: { enum: PROFILES, hint: `use one of ${PROFILES.join(', ')}` },
+    sandbox: mapping('sandbox: { name: my-service }', { name: dnsLabel }),
+    configuration: {
+      type: 'integer',
+      minimum: 0,
+      hint: 'write the index of a configuration[] entry, from 0',
+    },
+    database: {
+      type: ['string', 'object'],
+      hint: `write a database kind (${DATABASE_KINDS.join(', ')}) or { kind: postgres, version: "16" }`,
+      if: { type: 'string' },
+      then: { enum: DATABASE_KINDS, hint: `use one of ${DATABASE_KINDS.join(', ')}` },
+      additionalProperties: false,
+      properties: {
+        kind: { enum: DATABASE_KINDS, hint: `use one of ${DATABASE_KINDS.join(', ')}` },
+        version: { type: 'string', minLength: 1, hint: 'quote the version, e.g. version: "16"' },
+      },
+    },
+    tasks: {
+      type: 'object',
+      hint: 'write tasks as a mapping: tasks: { <task id, label or name>: { replicas: 2 } }',
+      additionalProperties: mapping('patient-api: { replicas: 2 }', {
+        ...taskSettings,
+        name: dnsLabel,
+      }),
+    },
+    ...taskSettings,
+  },
+} as const;
+
+let validator: ValidateFunction | undefined;
+
+/**
+ * Validates a parsed rehearsal.yaml, recording an error for each wrong value (wrong type, out of
+ * range, bad pattern) and a warning, at the key's line, for each unknown field.
+ */
+export function checkOverlaySchema(value: unknown, source: Source, problems: Problems): void {
+  if (!validator) {
+    const ajv = createAjv({ allowUnionTypes: true });
+    ajv.addKeyword({ keyword: 'hint', schemaType: 'string' });
+    validator = ajv.compile(OVERLAY_SCHEMA);
+  }
+  if (validator(value)) return;
+  for (const e of validator.errors ?? []) report(e, source, problems);
+}
+
+function report(e: ErrorObject, source: Source, problems: Problems): void {
+  const ptr = e.instancePath;
+  const name = ptr === '' ? 'the overlay' : `"${ptr.slice(1).replace(/\//g, '.')}"`;
+  const hint =
+    typeof e.parentSchema?.['hint'] === 'string'
+      ? e.parentSchema['hint']
+      : 'fix the value at this position';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params['additionalProperty']);
+      const known = Object.keys((e.parentSchema?.['properties'] as object | undefined) ?? {}).join(
+        ', ',
+      );
+      const where = ptr === '' ? 'at the top level' : `in ${name}`;
+      problems.warn(
+        source.keyAt(join(ptr, key)),
+        `unknown field "${key}" ${where}; it is ignored`,
+        `known fields here are ${known}; check the spelling`,
+      );
+      return;
+    }
+    case 'if':
+    case 'propertyNames':
+      return; // the error from the inner schema says it better
+    case 'pattern':
+      if (e.propertyName !== undefined) {
+        problems.error(
+          source.keyAt(join(ptr, e.propertyName)),
+          `"${e.propertyName}" is not a valid environment variable name`,
+          'use letters, digits and "_", not starting with a digit',
+        );
+        return;
+      }
+      problems.error(
+        source.at(ptr),
+        `${name} is ${describe(e.data)}, which does not match ${String(e.params['pattern'])}`,
+        hint,
+      );
+      return;
+    case 'type':
+      problems.error(
+        source.at(ptr),
+        `${name} must be ${article(String(e.params['type']))}, found ${describe(e.data)}`,
+        hint,
+      );
+      return;
+    case 'enum': {
+      const allowed = (e.params['allowedValues'] as unknown[]).map(String).join(', ');
+      problems.error(
+        source.at(ptr),
+        `${name} is ${describe(e.data)}; expected one of ${allowed}`,
+        hint,
+      );
+      return;
+    }
+    case 'minItems':
+    case 'minLength':
+      problems.error(source.at(ptr), `${name} is empty`, hint);
+      return;
+    case 'minimum':
+    case 'maximum': {
+      const bound = `${e.keyword === 'minimum' ? 'at least' : 'at most'} ${String(e.params['limit'])}`;
+      problems.error(source.at(ptr), `${name} is ${describe(e.data)}; it must be ${bound}`, hint);
+      return;
+    }
+    default:
+      problems.error(
+        source.at(ptr),
+        `${name} ${e.message ?? 'is invalid'} (found ${describe(e.data)})`,
+        hint,
+      );
+  }
+}
+
+function article(types: string): string {
+  return types
+    .split(',')
+    .map((t) => (t === 'integer' ? 'a whole number' : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`))
+    .join(' or ');
+}

@@ -1,0 +1,209 @@
+import type { ProfileName, TaskDeclaration } from './types.js';
+import { parseCron } from './cron.js';
+import { readEnvironment } from './environment.js';
+import { Fields, type JsonObject } from './fields.js';
+import { join } from './pointer.js';
+
+export const TASK_FIELDS = [
+  'id',
+  'configuration_id',
+  'label',
+  'memory_minimum',
+  'memory_maximum',
+  'instances_minimum',
+  'instances_maximum',
+  'options',
+  'ports',
+  'cron',
+  'environment',
+] as const;
+
+/**
+ * Reads one task object under Rehearsal's own rules (errors for what the sandbox relies on).
+ * Returns the task with an empty `name`; names are given once all labels are known.
+ */
+export function readTask(
+  task: JsonObject,
+  ptr: string,
+  fields: Fields,
+  profile: ProfileName,
+): TaskDeclaration {
+  const { problems, source } = fields;
+  fields.unknownFields(task, ptr, TASK_FIELDS, 'a task');
+  const text = (key: string, example: string) =>
+    fields.get(task, ptr, key, 'string', {
+      expected: 'a non-empty string',
+      hint: `write it as a string, e.g. "${key}": "${example}"`,
+      requiredHint: `add "${key}": "${example}" to the task`,
+    });
+  const id = text('id', 'patient-api');
+  const label = text('label', 'Patient API');
+  for (const [key, value] of [
+    ['id', id],
+    ['label', label],
+  ] as const) {
+    if (value !== undefined && value.trim() === '')
+      problems.error(
+        source.at(join(ptr, key)),
+        `"${key}" is empty`,
+        `give the task a non-empty ${key}`,
+      );
+  }
+  const configurationId = fields.get(task, ptr, 'configuration_id', 'string', {
+    expected: 'a string',
+    hint: 'write the configuration id as a string',
+  });
+
+  const mem = (key: string) => {
+    const v = fields.get(task, ptr, key, 'number', {
+      expected: 'a number of MiB',
+      hint: `write a number without quotes, e.g. "${key}": 256`,
+    });
+    if (v !== undefined && v < 1)
+      problems.error(
+        source.at(join(ptr, key)),
+        `"${key}" is ${v} MiB; it must be at least 1`,
+        'give the memory in MiB, e.g. 256',
+      );
+    return v !== undefined && v >= 1 ? v : undefined;
+  };
+  const memoryMinimumMiB = mem('memory_minimum');
+  const memoryMaximumMiB = mem('memory_maximum');
+  if (
+    memoryMinimumMiB !== undefined &&
+    memoryMaximumMiB !== undefined &&
+    memoryMinimumMiB > memoryMaximumMiB
+  ) {
+    problems.error(
+      source.at(join(ptr, 'memory_minimum')),
+      `"memory_minimum" (${memoryMinimumMiB}) is more than "memory_maximum" (${memoryMaximumMiB})`,
+      'raise memory_maximum or lower memory_minimum',
+    );
+  }
+
+  const inst = (key: string) => {
+    const v = fields.get(task, ptr, key, 'number', {
+      expected: 'a whole number of instances',
+      hint: `write a whole number without quotes, e.g. "${key}": 1`,
+    });
+    if (v === undefined) return undefined;
+    if (!Number.isInteger(v) || v < 0) {
+      problems.error(
+        source.at(join(ptr, key)),
+        `"${key}" is ${v}; it must be a whole number, 0 or more`,
+        'write a non-negative whole number, e.g. 1',
+      );
+      return undefined;
+    }
+    return v;
+  };
+  const declaredMin = inst('instances_minimum');
+  const instancesMaximum = inst('instances_maximum');
+  if (
+    declaredMin !== undefined &&
+    instancesMaximum !== undefined &&
+    declaredMin > instancesMaximum
+  ) {
+    problems.error(
+      source.at(join(ptr, 'instances_minimum')),
+      `"instances_minimum" (${declaredMin}) is more than "instances_maximum" (${instancesMaximum})`,
+      'raise instances_maximum or lower instances_minimum',
+    );
+  }
+  // The default of 1 must not contradict a declared maximum of 0.
+  const instancesMinimum = declaredMin ?? Math.min(1, instancesMaximum ?? 1);
+
+  const options: string[] = [];
+  const optionList = fields.get(task, ptr, 'options', 'array', {
+    expected: 'an array of strings',
+    hint: 'write the arguments as a list, e.g. "options": ["--mode", "production"]',
+  });
+  optionList?.forEach((o, i) => {
+    const s = fields.check(o, join(ptr, 'options', i), `options[${i}]`, 'string', {
+      expected: 'a string',
+      hint: 'put each argument in double quotes',
+    });
+    if (s !== undefined) options.push(s);
+  });
+
+  const ports = readPorts(task, ptr, fields);
+
+  let cron: string | undefined;
+  const cronText = fields.get(task, ptr, 'cron', 'string', {
+    expected: 'a cron schedule string',
+    hint: 'write five fields in quotes, e.g. "cron": "0 0 * * *"',
+  });
+  if (cronText !== undefined) {
+    const result = parseCron(cronText);
+    const at = source.at(join(ptr, 'cron'));
+    if (!result.ok)
+      problems.error(
+        at,
+        `"cron" ${JSON.stringify(cronText)} is not a cron schedule: ${result.reason}`,
+        'write five fields: minute hour day-of-month month day-of-week, e.g. "0 0 * * *"',
+      );
+    else {
+      cron = result.expression;
+      if (result.normalisedFrom !== undefined)
+        problems.warn(
+          at,
+          `"cron" ${JSON.stringify(cronText)} read as "${cron}"`,
+          `write "${cron}" to say it in the five-field form the schema asks for`,
+        );
+    }
+  }
+
+  const envList = fields.get(task, ptr, 'environment', 'array', {
+    expected: 'an array of variable objects',
+    hint: 'write "environment": [{ "key": "NAME", "description": "..." }]',
+  });
+  const environment = envList
+    ? readEnvironment(envList, join(ptr, 'environment'), fields, profile)
+    : [];
+
+  return {
+    id: id ?? '',
+    label: label ?? '',
+    name: '',
+    ...(configurationId !== undefined ? { configurationId } : {}),
+    ...(memoryMinimumMiB !== undefined ? { memoryMinimumMiB } : {}),
+    ...(memoryMaximumMiB !== undefined ? { memoryMaximumMiB } : {}),
+    instancesMinimum,
+    ...(instancesMaximum !== undefined ? { instancesMaximum } : {}),
+    options,
+    ports,
+    ...(cron !== undefined ? { cron } : {}),
+    environment,
+    location: source.at(ptr),
+  };
+}
+
+function readPorts(task: JsonObject, ptr: string, fields: Fields): number[] {
+  const list = fields.get(task, ptr, 'ports', 'array', {
+    expected: 'an array of port numbers',
+    hint: 'write the ports as a list of numbers, e.g. "ports": [8080]',
+  });
+  const ports: number[] = [];
+  list?.forEach((p, i) => {
+    const at = join(ptr, 'ports', i);
+    const n = fields.check(p, at, `ports[${i}]`, 'number', {
+      expected: 'a port number',
+      hint: 'write the port as a number without quotes, e.g. 8080',
+    });
+    if (n === undefined) return;
+    if (!Number.isInteger(n) || n < 1 || n > 65535) {
+      fields.problems.error(
+        fields.source.at(at),
+        `port ${n} is not a whole number from 1 to 65535`,
+        'use the TCP port the container listens on, e.g. 8080',
+      );
+    } else if (ports.includes(n)) {
+      fields.problems.error(
+        fields.source.at(at),
+        `port ${n} is listed twice`,
+        'list each port once',
+      );
+    } else ports.push(n);
+  });
+  return ports;
+}

@@ -1,0 +1,145 @@
+import type { ImageBuild } from '../images/catalogue.js';
+
+/**
+ * Rehearsal's view of a container engine. Core code and its unit tests see this interface only,
+ * never dockerode (STYLE.md: hide the Docker client behind our own interface).
+ */
+export interface Engine {
+  /** Where the engine was found, for messages ("unix:///var/run/docker.sock (default socket)"). */
+  readonly endpoint: string;
+  info(): Promise<EngineInfo>;
+
+  imageExists(tag: string): Promise<boolean>;
+  inspectImage(tag: string): Promise<ImageDetails>;
+  pullImage(tag: string, onProgress: (p: Progress) => void, signal?: AbortSignal): Promise<void>;
+  buildImage(
+    build: ImageBuild,
+    onProgress: (p: Progress) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /** Imports a root filesystem tarball as an image (`docker import`). */
+  importImage(tag: string, tarball: NodeJS.ReadableStream): Promise<void>;
+
+  ensureNetwork(name: string, labels: Record<string, string>): Promise<void>;
+  ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
+  listNetworks(
+    labels: Record<string, string>,
+  ): Promise<{ name: string; labels: Record<string, string> }[]>;
+  listVolumes(
+    labels: Record<string, string>,
+  ): Promise<{ name: string; labels: Record<string, string> }[]>;
+  removeNetwork(name: string): Promise<void>;
+  removeVolume(name: string): Promise<void>;
+
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after `timeoutSeconds`. */
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  killContainer(id: string, signal?: string): Promise<void>;
+  removeContainer(id: string, options?: { force?: boolean }): Promise<void>;
+  listContainers(labels: Record<string, string>): Promise<ContainerSummary[]>;
+  inspectContainer(id: string): Promise<ContainerDetails>;
+  /** Log lines of a container, demultiplexed; ends when the container stops (follow) or at EOF. */
+  logs(id: string, options: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine>;
+  /** Container events for the given labels until the signal aborts. */
+  events(labels: Record<string, string>, signal: AbortSignal): AsyncIterable<ContainerEvent>;
+}
+
+export interface EngineInfo {
+  serverVersion: string;
+  apiVersion: string;
+  os: string;
+  architecture: string;
+  cpus: number;
+  memoryBytes: number;
+}
+
+export interface Progress {
+  /** A layer id or build step, when the engine says. */
+  id?: string;
+  status: string;
+  current?: number;
+  total?: number;
+}
+
+export interface ImageDetails {
+  id: string;
+  architecture: string;
+  os: string;
+  sizeBytes: number;
+  exposedPorts: number[];
+  env: string[];
+  user: string;
+  entrypoint: string[];
+  cmd: string[];
+  healthcheck?: string[];
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  command?: string[];
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  network: string;
+  aliases: string[];
+  /** Internal ports, each published on 127.0.0.1 at an ephemeral host port. */
+  publish: number[];
+  memoryBytes?: number;
+  volumes: { volume: string; target: string }[];
+  healthcheck?: {
+    test: string[];
+    intervalMs: number;
+    timeoutMs: number;
+    retries: number;
+    startPeriodMs: number;
+  };
+  stopTimeoutSeconds: number;
+}
+
+export type ContainerState =
+  'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+export type DockerHealth = 'healthy' | 'unhealthy' | 'starting' | 'none';
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  state: ContainerState;
+  /** Unix seconds. */
+  created: number;
+  /** Internal port → host port on 127.0.0.1. */
+  published: Record<number, number>;
+}
+
+export interface ContainerDetails extends ContainerSummary {
+  health: DockerHealth;
+  exitCode: number;
+  oomKilled: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  memoryLimitBytes: number;
+  ipAddress?: string;
+  restartCount: number;
+}
+
+export interface LogOptions {
+  follow: boolean;
+  tail?: number;
+  /** Unix seconds. */
+  since?: number;
+}
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface ContainerEvent {
+  action: string;
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  /** Unix milliseconds. */
+  time: number;
+}

@@ -1,0 +1,57 @@
+/**
+ * Typed events the core emits while it works. Views subscribe: the plain reporter prints them as
+ * lines, the Ink dashboard renders them (DESIGN.md, "Core without UI").
+ */
+export type RehearsalEvent =
+  | {
+      type: 'plan.ready';
+      sandboxId: string;
+      services: { name: string; role: string; replicas: number }[];
+      notes: string[];
+    }
+  | { type: 'state.written'; dir: string; files: string[] }
+  | {
+      type: 'image.progress';
+      image: string;
+      action: 'pull' | 'build';
+      status: string;
+      current?: number;
+      total?: number;
+    }
+  | { type: 'image.ready'; image: string; action: 'present' | 'pulled' | 'built'; ms: number }
+  | { type: 'resource.ready'; kind: 'network' | 'volume'; name: string }
+  | { type: 'replica.created'; service: string; replica: number; container: string }
+  | { type: 'replica.started'; service: string; replica: number; container: string }
+  | { type: 'replica.healthy'; service: string; replica: number; container: string; ms: number }
+  | {
+      type: 'replica.stopping';
+      service: string;
+      replica: number;
+      container: string;
+      reason: string;
+    }
+  | { type: 'replica.removed'; service: string; replica: number; container: string }
+  | {
+      type: 'scale.planned';
+      service: string;
+      from: number;
+      to: number;
+      adding: string[];
+      removing: string[];
+    }
+  | { type: 'sandbox.ready'; sandboxId: string; ms: number; replicas: number }
+  | {
+      type: 'sandbox.removed';
+      sandboxId: string;
+      containers: number;
+      networks: number;
+      volumes: number;
+    }
+  | { type: 'cron.started'; service: string; container: string; schedule: string }
+  | { type: 'cron.finished'; service: string; container: string; exitCode: number; ms: number }
+  | { type: 'warning'; message: string };
+
+export type Emit = (event: RehearsalEvent) => void;
+
+/** An emitter that drops everything: for callers that need no progress. */
+export const silent: Emit = () => undefined;

@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { Engine } from '../engine/engine.js';
+import { UserError } from '../errors.js';
+import type { Emit } from '../events.js';
+import { ensureImage } from '../sandbox/images.js';
+import { OFFLINE_DEBIAN, offlineBaseBuilds, referenceServiceImage } from './catalogue.js';
+
+export interface OfflineBuildOptions {
+  engine: Engine;
+  emit: Emit;
+  signal?: AbortSignal;
+  /** Rebuild images that already exist. */
+  force?: boolean;
+}
+
+/**
+ * Builds every image the demo and the tests need without any registry: a Debian bookworm base
+ * made with debootstrap from Debian's mirror, then Node.js, PostgreSQL, MariaDB and Redis on it
+ * from Debian packages, then the reference service over the offline Node.js image.
+ */
+export async function buildOfflineImages(options: OfflineBuildOptions): Promise<string[]> {
+  const { engine, emit, signal } = options;
+  const built: string[] = [];
+  if (options.force || !(await engine.imageExists(OFFLINE_DEBIAN))) {
+    await importDebianBase(engine, emit, signal);
+    built.push(OFFLINE_DEBIAN);
+  } else {
+    emit({ type: 'image.ready', image: OFFLINE_DEBIAN, action: 'present', ms: 0 });
+  }
+  for (const build of offlineBaseBuilds()) {
+    if (options.force || !(await engine.imageExists(build.tag))) {
+      const start = Date.now();
+      await engine.buildImage(
+        build,
+        (p) => emit({ type: 'image.progress', image: build.tag, action: 'build', ...p }),
+        signal,
+      );
+      emit({ type: 'image.ready', image: build.tag, action: 'built', ms: Date.now() - start });
+      built.push(build.tag);
+    } else {
+      emit({ type: 'image.ready', image: build.tag, action: 'present', ms: 0 });
+    }
+  }
+  const reference = referenceServiceImage('offline');
+  if (options.force && reference.build) {
+    const start = Date.now();
+    await engine.buildImage(
+      reference.build,
+      (p) => emit({ type: 'image.progress', image: reference.tag, action: 'build', ...p }),
+      signal,
+    );
+    emit({ type: 'image.ready', image: reference.tag, action: 'built', ms: Date.now() - start });
+  } else {
+    await ensureImage(engine, reference, emit, signal);
+  }
+  built.push(reference.tag);
+  return built;
+}
+
+async function importDebianBase(engine: Engine, emit: Emit, signal?: AbortSignal): Promise<void> {
+  const start = Date.now();
+  const dir = await mkdtemp(join(tmpdir(), 'rehearsal-rootfs-'));
+  try {
+    emit({
+      type: 'image.progress',
+      image: OFFLINE_DEBIAN,
+      action: 'build',
+      status: 'debootstrap --variant=minbase bookworm',
+    });
+    try {
+      await execa('debootstrap', ['--variant=minbase', 'bookworm', join(dir, 'root')], {
+        ...(signal ? { cancelSignal: signal } : {}),
+        forceKillAfterDelay: 5000,
+        cleanup: true,
+      });
+    } catch (cause) {
+      const e = cause as { code?: string; stderr?: string; shortMessage?: string };
+      throw new UserError(
+        e.code === 'ENOENT'
+          ? 'debootstrap is not installed, and it is needed to make the offline Debian base image'
+          : `debootstrap failed: ${e.shortMessage ?? String(cause)}\n${(e.stderr ?? '').split('\n').slice(-5).join('\n')}`,
+        {
+          hint:
+            "Install it (`sudo apt-get install debootstrap`; it needs root and Debian's mirror), or load a base image named " +
+            OFFLINE_DEBIAN +
+            ' with `docker load`.',
+          cause,
+        },
+      );
+    }
+    emit({
+      type: 'image.progress',
+      image: OFFLINE_DEBIAN,
+      action: 'build',
+      status: 'importing the root filesystem',
+    });
+    const tar = execa('tar', ['-C', join(dir, 'root'), '-c', '.'], {
+      buffer: false,
+      cleanup: true,
+    });
+    await Promise.all([engine.importImage(OFFLINE_DEBIAN, tar.stdout), tar]);
+    emit({ type: 'image.ready', image: OFFLINE_DEBIAN, action: 'built', ms: Date.now() - start });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,112 @@
+import { stringify } from 'yaml';
+import { LABEL } from '../labels.js';
+import { VERSION } from '../version.js';
+import { formatDuration } from './duration.js';
+import type { Plan, ServicePlan } from './types.js';
+
+/**
+ * The compose model of a plan: what `rehearsal up` creates, written down so that
+ * `docker compose -p <sandbox> -f compose.yaml up` (v2, or Debian's docker-compose 1.29) can run
+ * the same sandbox without Rehearsal. Secrets stay out of it: `${REHEARSAL_…}` references are
+ * resolved from the `.env` file beside it.
+ */
+export function composeModel(plan: Plan): Record<string, unknown> {
+  const services: Record<string, unknown> = {};
+  for (const s of plan.services) services[s.name] = composeService(plan, s);
+  return {
+    services,
+    networks: {
+      default: { name: plan.network, labels: resourceLabels(plan) },
+    },
+    ...(plan.volumes.length > 0
+      ? {
+          volumes: Object.fromEntries(
+            plan.volumes.map((v) => [
+              volumeKey(plan, v),
+              { name: v, labels: resourceLabels(plan) },
+            ]),
+          ),
+        }
+      : {}),
+    // The top-level `name` key is not accepted by docker-compose 1.29; the project name travels
+    // here and on the command line (`-p`).
+    'x-rehearsal': {
+      project: plan.sandboxId,
+      version: VERSION,
+      declaration: plan.declarationFile,
+      sha256: plan.declarationSha256,
+      profile: plan.profile,
+    },
+  };
+}
+
+/** compose.yaml's text, with a header that says how to use it. */
+export function composeYaml(plan: Plan): string {
+  const header = [
+    `# Rehearsal ${VERSION} sandbox "${plan.sandboxId}" for ${plan.productName}`,
+    `# Generated from ${plan.declarationFile} (sha256 ${plan.declarationSha256.slice(0, 12)}).`,
+    `# Run it without Rehearsal: docker compose -p ${plan.sandboxId} -f compose.yaml up -d`,
+    '# Secrets are read from the .env file beside this one; they never appear here.',
+    '',
+  ].join('\n');
+  return header + stringify(composeModel(plan), { lineWidth: 0 });
+}
+
+function volumeKey(plan: Plan, volume: string): string {
+  return volume.startsWith(`${plan.sandboxId}_`) ? volume.slice(plan.sandboxId.length + 1) : volume;
+}
+
+function resourceLabels(plan: Plan): Record<string, string> {
+  return { [LABEL.sandbox]: plan.sandboxId, [LABEL.version]: VERSION };
+}
+
+function composeService(plan: Plan, s: ServicePlan): Record<string, unknown> {
+  const out: Record<string, unknown> = { image: s.image.tag };
+  if (s.image.build) {
+    out.build = {
+      context: s.image.build.context,
+      dockerfile: s.image.build.dockerfile,
+      args: s.image.build.buildArgs,
+    };
+  }
+  if (s.command) out.command = s.command;
+  if (Object.keys(s.environment).length > 0) out.environment = s.environment;
+  if (s.ports.length > 0) out.ports = s.ports.map((p) => `127.0.0.1::${p}`);
+  if (s.volumes.length > 0)
+    out.volumes = s.volumes.map((v) => `${volumeKey(plan, v.volume)}:${v.target}`);
+  if (s.memoryBytes !== undefined) out.mem_limit = s.memoryBytes;
+  const deploy: Record<string, unknown> = { replicas: s.replicas };
+  if (s.memoryBytes !== undefined) {
+    deploy.resources = { limits: { memory: `${Math.round(s.memoryBytes / 1024 / 1024)}M` } };
+  }
+  if (s.role !== 'cron') out.deploy = deploy;
+  if (s.dependsOn.length > 0) {
+    out.depends_on = Object.fromEntries(
+      s.dependsOn.map((d) => [d, { condition: 'service_healthy' }]),
+    );
+  }
+  if (s.healthcheck) {
+    out.healthcheck = {
+      test: s.healthcheck.test,
+      interval: formatDuration(s.healthcheck.intervalMs),
+      timeout: formatDuration(s.healthcheck.timeoutMs),
+      retries: s.healthcheck.retries,
+      start_period: formatDuration(s.healthcheck.startPeriodMs),
+    };
+  }
+  out.stop_grace_period = `${s.stopGraceSeconds}s`;
+  out.labels = {
+    [LABEL.sandbox]: plan.sandboxId,
+    [LABEL.version]: VERSION,
+    [LABEL.role]: s.role,
+    ...(s.taskId ? { [LABEL.taskId]: s.taskId } : {}),
+  };
+  if (s.aliases.length > 0) out.networks = { default: { aliases: s.aliases } };
+  if (s.role === 'cron') {
+    // Cron tasks are one-off runs on a schedule; a plain `compose up` must not start them.
+    out.profiles = ['cron'];
+    out['x-rehearsal-cron'] = s.cron;
+  }
+  if (s.probe) out['x-rehearsal-health'] = { port: s.probe.port, path: s.probe.path };
+  return out;
+}

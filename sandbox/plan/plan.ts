@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type {
+  LoadedDeclaration,
+  ProfileName,
+  TaskDeclaration,
+  TaskOverlay,
+} from '../declaration/types.js';
+import { UserError } from '../errors.js';
+import { knownBuild, type ImageMode } from '../images/catalogue.js';
+import { composeLiteral, conventionalBinding, resolveBinding } from './bindings.js';
+import { DATABASE_SECRETS, planDatabase, type DatabaseConnection } from './database.js';
+import type { Plan, ServicePlan, UnboundVariable } from './types.js';
+
+/** Seconds a replica gets between SIGTERM and SIGKILL, per requirement profile. */
+export const STOP_BUDGET_SECONDS: Record<ProfileName, number> = {
+  'hspc-2016': 60,
+  'hl7-hsp-r2': 15,
+};
+
+export const DEFAULT_REPLICAS = 3;
+
+export interface PlanOptions {
+  /** Where `.rehearsal/` lives: the working directory. */
+  cwd: string;
+  imageMode: ImageMode;
+  /** `--replicas N`: must fit every task's declared bounds. */
+  replicas?: number;
+  /** `--env KEY=VALUE` pairs: literal values that win over defaults and bindings. */
+  env?: Record<string, string>;
+  /** Secrets of an existing sandbox (its `.env`), kept so its database volume stays usable. */
+  secrets?: Record<string, string>;
+  randomSecret?: () => string;
+}
+
+/** Turns a loaded declaration into a plan: services, network, volume, secrets. Pure: no Docker. */
+export function createPlan(loaded: LoadedDeclaration, options: PlanOptions): Plan {
+  const { declaration, overlay } = loaded;
+  const sandboxId = sandboxIdFor(loaded);
+  const randomSecret = options.randomSecret ?? (() => randomBytes(18).toString('base64url'));
+  const notes: string[] = [];
+  const secrets: Record<string, string> = {};
+  const services: ServicePlan[] = [];
+  const volumes: string[] = [];
+
+  let db: DatabaseConnection | undefined;
+  const dbKind = overlay.database.kind;
+  if (dbKind !== 'none') {
+    const planned = planDatabase(dbKind, overlay.database.version, sandboxId, options.imageMode);
+    services.push(planned.service);
+    volumes.push(planned.volume);
+    db = planned.connection;
+    for (const name of DATABASE_SECRETS[dbKind])
+      secrets[name] = options.secrets?.[name] ?? randomSecret();
+    if (options.imageMode === 'offline' && overlay.database.version) {
+      notes.push(
+        `offline images: the database is ${planned.service.image.tag}, whatever version rehearsal.yaml asks for (${overlay.database.version})`,
+      );
+    }
+  }
+
+  const unbound: UnboundVariable[] = [];
+  for (const task of declaration.tasks) {
+    const taskOverlay = loaded.taskOverlays[task.name] ?? {};
+    services.push(planTask(task, taskOverlay, { options, db, unbound, notes, loaded }));
+  }
+
+  return {
+    sandboxId,
+    stateDir: resolve(options.cwd, '.rehearsal', sandboxId),
+    declarationFile: declaration.file,
+    declarationSha256: declaration.sha256,
+    productName: declaration.product.name,
+    profile: overlay.profile,
+    database: dbKind === 'none' ? { kind: 'none' } : { kind: dbKind, service: 'database' },
+    network: `${sandboxId}_default`,
+    services,
+    volumes,
+    secrets,
+    unbound,
+    notes,
+  };
+}
+
+/** The sandbox id: rehearsal.yaml's `sandbox.name`, else a slug of the product's name. */
+export function sandboxIdFor(loaded: LoadedDeclaration): string {
+  if (loaded.overlay.sandboxName) return loaded.overlay.sandboxName;
+  const slug = loaded.declaration.product.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 30)
+    .replace(/-+$/, '');
+  return /^[a-z]/.test(slug) ? slug : `sandbox-${slug || 'service'}`;
+}
+
+interface TaskContext {
+  options: PlanOptions;
+  db: DatabaseConnection | undefined;
+  unbound: UnboundVariable[];
+  notes: string[];
+  loaded: LoadedDeclaration;
+}
+
+function planTask(task: TaskDeclaration, o: TaskOverlay, ctx: TaskContext): ServicePlan {
+  const { options, loaded } = ctx;
+  const imageTag = o.image ?? loaded.declaration.product.image;
+  if (!imageTag) {
+    throw new UserError(`task "${task.label}" has no image`, {
+      hint: 'Set product.build.binary.image in marketplace.json, or `image:` in rehearsal.yaml.',
+    });
+  }
+  const isCron = task.cron !== undefined;
+  const httpPort = o.httpPort ?? task.ports[0];
+  return {
+    name: task.name,
+    role: isCron ? 'cron' : 'task',
+    taskId: task.id,
+    label: task.label,
+    image: knownBuild(imageTag, options.imageMode) ?? { tag: imageTag },
+    ...(task.options.length > 0 ? { command: task.options.map(composeLiteral) } : {}),
+    environment: planEnvironment(task, o, ctx),
+    replicas: isCron ? 0 : replicasFor(task, o, ctx),
+    instancesMinimum: task.instancesMinimum,
+    ...(task.instancesMaximum !== undefined ? { instancesMaximum: task.instancesMaximum } : {}),
+    ...(task.memoryMaximumMiB !== undefined
+      ? { memoryBytes: Math.round(task.memoryMaximumMiB * 1024 * 1024) }
+      : {}),
+    ports: isCron ? [] : task.ports,
+    ...(httpPort !== undefined && !isCron
+      ? { probe: { port: httpPort, path: o.healthPath ?? '/' } }
+      : {}),
+    volumes: [],
+    dependsOn: ctx.db ? ['database'] : [],
+    aliases: [],
+    stopGraceSeconds: STOP_BUDGET_SECONDS[loaded.overlay.profile],
+    ...(isCron ? { cron: task.cron } : {}),
+  };
+}
+
+function replicasFor(task: TaskDeclaration, o: TaskOverlay, ctx: TaskContext): number {
+  const min = task.instancesMinimum;
+  const max = task.instancesMaximum ?? Number.POSITIVE_INFINITY;
+  const asked = ctx.options.replicas ?? o.replicas;
+  if (asked !== undefined) {
+    if (asked < min || asked > max) {
+      throw new UserError(
+        `${asked} replicas of "${task.name}" is outside its declared bounds ${min}..${Number.isFinite(max) ? max : 'unlimited'}`,
+        {
+          hint: `Choose a count between instances_minimum (${min}) and instances_maximum in marketplace.json.`,
+        },
+      );
+    }
+    return asked;
+  }
+  const clamped = Math.min(Math.max(DEFAULT_REPLICAS, min), max);
+  if (clamped !== DEFAULT_REPLICAS) {
+    ctx.notes.push(
+      `"${task.name}" runs ${clamped} replicas: the default ${DEFAULT_REPLICAS} is outside its declared bounds`,
+    );
+  }
+  return clamped;
+}
+
+function planEnvironment(
+  task: TaskDeclaration,
+  o: TaskOverlay,
+  ctx: TaskContext,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const v of task.environment) {
+    const literal = ctx.options.env?.[v.key] ?? o.env?.[v.key];
+    const source = o.bind?.[v.key] ?? conventionalBinding(v.key);
+    const bound = source ? resolveBinding(source, ctx.db) : undefined;
+    if (literal !== undefined) env[v.key] = composeLiteral(literal);
+    else if (bound !== undefined) env[v.key] = bound;
+    else if (v.default !== undefined) env[v.key] = composeLiteral(v.default);
+    else if (v.required)
+      ctx.unbound.push({ service: task.name, key: v.key, description: v.description });
+    if (o.bind?.[v.key] && bound === undefined) {
+      throw new UserError(
+        `"${task.name}" binds ${v.key} to ${o.bind[v.key]}, but this sandbox has no database`,
+        {
+          hint: 'Set `database: { kind: postgres }` (or mariadb, redis) in rehearsal.yaml, or remove the binding.',
+        },
+      );
+    }
+  }
+  // Variables the overlay or flags set that the declaration does not list still reach the task.
+  for (const [key, value] of Object.entries({ ...o.env, ...ctx.options.env })) {
+    if (!(key in env) && !task.environment.some((v) => v.key === key))
+      env[key] = composeLiteral(value);
+  }
+  return env;
+}

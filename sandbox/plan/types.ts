@@ -1,0 +1,73 @@
+import type { DatabaseKind, ProfileName } from '../declaration/types.js';
+import type { ImageRef } from '../images/catalogue.js';
+
+/** A Docker health check in compose terms; durations in milliseconds. */
+export interface HealthcheckPlan {
+  test: string[];
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  startPeriodMs: number;
+}
+
+/** How the sandbox decides a replica of a task is healthy: an HTTP probe from the host. */
+export interface HttpProbePlan {
+  port: number;
+  path: string;
+}
+
+/**
+ * One compose service. Environment values use compose's interpolation syntax: `${NAME}` names a
+ * per-sandbox secret (resolved from `Plan.secrets`), and a literal `$` is written `$$`. The engine
+ * interpolates exactly as `docker compose` would, so the YAML on disk and the containers agree.
+ */
+export interface ServicePlan {
+  name: string;
+  role: 'task' | 'cron' | 'database';
+  /** The declaration's task id (tasks and cron tasks only). */
+  taskId?: string;
+  label?: string;
+  image: ImageRef;
+  command?: string[];
+  environment: Record<string, string>;
+  replicas: number;
+  instancesMinimum: number;
+  instancesMaximum?: number;
+  memoryBytes?: number;
+  /** Internal ports; each replica publishes them on 127.0.0.1 at an ephemeral host port. */
+  ports: number[];
+  probe?: HttpProbePlan;
+  healthcheck?: HealthcheckPlan;
+  volumes: { volume: string; target: string }[];
+  dependsOn: string[];
+  aliases: string[];
+  stopGraceSeconds: number;
+  cron?: string;
+}
+
+export interface UnboundVariable {
+  service: string;
+  key: string;
+  description: string;
+}
+
+/** Everything `up` needs, derived from the declaration and overlay without touching Docker. */
+export interface Plan {
+  sandboxId: string;
+  /** `.rehearsal/<sandbox>` under the working directory: compose.yaml, .env, plan.json. */
+  stateDir: string;
+  declarationFile: string;
+  declarationSha256: string;
+  productName: string;
+  profile: ProfileName;
+  database: { kind: DatabaseKind; service?: string };
+  network: string;
+  services: ServicePlan[];
+  volumes: string[];
+  /** Secret name → value. Never printed, never in compose.yaml; written to `.env` (0600). */
+  secrets: Record<string, string>;
+  /** Required variables with no default, no binding and no value: `up` refuses while any remain. */
+  unbound: UnboundVariable[];
+  /** Things the user should know about the plan (not errors). */
+  notes: string[];
+}

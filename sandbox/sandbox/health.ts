@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ContainerDetails, Engine } from '../engine/engine.js';
+import { AbortedError, UserError } from '../errors.js';
+import { httpProbe } from '../net/http-probe.js';
+import type { ServicePlan } from '../plan/types.js';
+
+export type ReplicaHealth = 'healthy' | 'starting' | 'unhealthy' | 'stopped';
+
+export interface HealthReading {
+  health: ReplicaHealth;
+  /** What was observed, for messages: "GET /health → 503", "exited with code 1". */
+  detail: string;
+  details: ContainerDetails;
+}
+
+/**
+ * One health reading of a replica. A task is healthy when its container runs, Docker's own
+ * health check (if the image has one) is not failing, and its health path answers 2xx/3xx on the
+ * port published on 127.0.0.1. A database is healthy when its template's health check passes.
+ */
+export async function readHealth(
+  engine: Engine,
+  id: string,
+  service: ServicePlan,
+  signal?: AbortSignal,
+): Promise<HealthReading> {
+  const details = await engine.inspectContainer(id);
+  if (details.state !== 'running') {
+    const why = details.oomKilled ? ' (killed for exceeding its memory limit)' : '';
+    return {
+      health: 'stopped',
+      detail: `${details.state}, exit code ${details.exitCode}${why}`,
+      details,
+    };
+  }
+  if (details.health === 'unhealthy')
+    return { health: 'unhealthy', detail: 'Docker health check failing', details };
+  if (service.healthcheck && details.health !== 'healthy') {
+    return { health: 'starting', detail: `Docker health check ${details.health}`, details };
+  }
+  if (!service.probe) return { health: 'healthy', detail: 'running', details };
+  const port = details.published[service.probe.port];
+  if (!port)
+    return { health: 'starting', detail: `port ${service.probe.port} not published yet`, details };
+  const probe = await httpProbe(`http://127.0.0.1:${port}${service.probe.path}`, 2000, signal);
+  if (signal?.aborted) throw new AbortedError();
+  const ok = probe.status !== undefined && probe.status >= 200 && probe.status < 400;
+  return { health: ok ? 'healthy' : 'starting', detail: probe.detail, details };
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  intervalMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Waits until a replica is healthy. Fails at once, with the container's last log lines, when it
+ * stops; fails after `timeoutMs` saying what the last probe saw. Ctrl-C (the signal) cancels.
+ */
+export async function waitHealthy(
+  engine: Engine,
+  id: string,
+  name: string,
+  service: ServicePlan,
+  options: WaitOptions = {},
+): Promise<number> {
+  const now = options.now ?? Date.now;
+  const start = now();
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  let last: HealthReading | undefined;
+  for (;;) {
+    if (options.signal?.aborted) throw new AbortedError();
+    last = await readHealth(engine, id, service, options.signal);
+    if (last.health === 'healthy') return now() - start;
+    if (last.health === 'stopped' || (last.health === 'unhealthy' && !service.probe)) {
+      throw new UserError(
+        `${name} ${last.health === 'stopped' ? 'stopped' : 'is unhealthy'}: ${last.detail}${await tailLogs(engine, id)}`,
+        {
+          hint: 'Its own output is above: fix the cause (a missing variable, a wrong port, a crash at start) and run `rehearsal up` again.',
+        },
+      );
+    }
+    if (now() - start > timeoutMs) {
+      throw new UserError(
+        `${name} did not become healthy within ${Math.round(timeoutMs / 1000)} s; last check: ${last.detail}${await tailLogs(engine, id)}`,
+        {
+          hint: service.probe
+            ? `Check that the service listens on port ${service.probe.port} and answers ${service.probe.path} with 2xx (set health: { path, port } in rehearsal.yaml).`
+            : 'Check the container output above.',
+        },
+      );
+    }
+    try {
+      await sleep(
+        options.intervalMs ?? 250,
+        undefined,
+        options.signal ? { signal: options.signal } : {},
+      );
+    } catch {
+      throw new AbortedError();
+    }
+  }
+}
+
+async function tailLogs(engine: Engine, id: string): Promise<string> {
+  const lines: string[] = [];
+  try {
+    for await (const l of engine.logs(id, { follow: false, tail: 15 })) lines.push(l.text);
+  } catch {
+    return ''; // The container is already gone: there is no output left to show.
+  }
+  return lines.length ? `\nLast output:\n  ${lines.join('\n  ')}` : '\n(no output)';
+}

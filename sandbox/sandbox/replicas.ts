@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import type { ContainerSpec, ContainerSummary, Engine } from '../engine/engine.js';
+import { LABEL } from '../labels.js';
+import { interpolate } from '../plan/interpolate.js';
+import type { Plan, ServicePlan } from '../plan/types.js';
+import { VERSION } from '../version.js';
+
+/** A container of the sandbox, seen through its labels. */
+export interface Replica extends ContainerSummary {
+  service: string;
+  number: number;
+}
+
+/** The sandbox's containers, with service and replica number read from compose's labels. */
+export async function listReplicas(
+  engine: Engine,
+  sandboxId: string,
+  service?: string,
+): Promise<Replica[]> {
+  const labels: Record<string, string> = { [LABEL.sandbox]: sandboxId };
+  if (service) labels[LABEL.composeService] = service;
+  const list = await engine.listContainers(labels);
+  return list
+    .map((c) => ({
+      ...c,
+      service: c.labels[LABEL.composeService] ?? '',
+      number: Number(c.labels[LABEL.composeNumber] ?? 0),
+    }))
+    .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
+}
+
+/** Newest first: the order in which a scale-down removes replicas. */
+export function newestFirst(replicas: Replica[]): Replica[] {
+  return [...replicas].sort((a, b) => b.created - a.created || b.number - a.number);
+}
+
+/** The lowest replica numbers not in use, as compose numbers them (from 1). */
+export function freeNumbers(used: number[], count: number): number[] {
+  const taken = new Set(used);
+  const out: number[] = [];
+  for (let n = 1; out.length < count; n++) if (!taken.has(n)) out.push(n);
+  return out;
+}
+
+export function containerName(plan: Plan, service: string, n: number): string {
+  return `${plan.sandboxId}-${service}-${n}`;
+}
+
+/**
+ * A hash of everything that makes a replica what it is. `up` recreates replicas whose hash
+ * differs from the plan's (compose does the same with its config-hash label).
+ */
+export function configHash(plan: Plan, s: ServicePlan): string {
+  const material = JSON.stringify({
+    image: s.image.tag,
+    command: s.command,
+    env: s.environment,
+    memory: s.memoryBytes,
+    ports: s.ports,
+    volumes: s.volumes,
+    healthcheck: s.healthcheck,
+    network: plan.network,
+    aliases: s.aliases,
+  });
+  return createHash('sha256').update(material).digest('hex');
+}
+
+/** The engine-level spec of replica `n` of a service, secrets interpolated. */
+export function replicaSpec(plan: Plan, s: ServicePlan, n: number): ContainerSpec {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s.environment)) env[k] = interpolate(v, plan.secrets);
+  return {
+    name: containerName(plan, s.name, n),
+    image: s.image.tag,
+    ...(s.command ? { command: s.command.map((c) => interpolate(c, plan.secrets)) } : {}),
+    env,
+    labels: {
+      [LABEL.composeProject]: plan.sandboxId,
+      [LABEL.composeService]: s.name,
+      [LABEL.composeNumber]: String(n),
+      [LABEL.composeOneoff]: 'False',
+      [LABEL.composeConfigHash]: configHash(plan, s),
+      [LABEL.composeWorkingDir]: plan.stateDir,
+      [LABEL.composeConfigFiles]: `${plan.stateDir}/compose.yaml`,
+      [LABEL.sandbox]: plan.sandboxId,
+      [LABEL.version]: VERSION,
+      [LABEL.role]: s.role,
+      [LABEL.declaration]: plan.declarationFile,
+      ...(s.taskId ? { [LABEL.taskId]: s.taskId } : {}),
+    },
+    network: plan.network,
+    aliases: [s.name, ...s.aliases],
+    publish: s.ports,
+    ...(s.memoryBytes !== undefined ? { memoryBytes: s.memoryBytes } : {}),
+    volumes: s.volumes,
+    ...(s.healthcheck ? { healthcheck: s.healthcheck } : {}),
+    stopTimeoutSeconds: s.stopGraceSeconds,
+  };
+}

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadDeclaration } from '../declaration/index.js';
+import type { LoadedDeclaration } from '../declaration/types.js';
+import { UserError } from '../errors.js';
+import type { ImageMode } from '../images/catalogue.js';
+import { createPlan, sandboxIdFor } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
+import { listStateDirs, readSecrets, readState } from './state.js';
+
+export interface PlanRequest {
+  file?: string;
+  overlayFile?: string;
+  cwd: string;
+  imageMode: ImageMode;
+  replicas?: number;
+  env?: Record<string, string>;
+}
+
+export const DEFAULT_DECLARATION = 'marketplace.json';
+
+/** Loads the declaration (default `./marketplace.json`) and plans it, keeping existing secrets. */
+export async function planFromDeclaration(
+  req: PlanRequest,
+): Promise<{ plan: Plan; loaded: LoadedDeclaration }> {
+  const file = req.file ?? DEFAULT_DECLARATION;
+  if (!req.file && !existsSync(resolve(req.cwd, file))) {
+    throw new UserError(`there is no ${DEFAULT_DECLARATION} in ${req.cwd}`, {
+      hint: "Pass --file path/to/marketplace.json, run the command in your service's folder, or try `rehearsal demo`.",
+    });
+  }
+  const loaded = await loadDeclaration({
+    file,
+    cwd: req.cwd,
+    ...(req.overlayFile ? { overlayFile: req.overlayFile } : {}),
+  });
+  const id = sandboxIdFor(loaded);
+  const secrets = await readSecrets(resolve(req.cwd, '.rehearsal', id));
+  const plan = createPlan(loaded, {
+    cwd: req.cwd,
+    imageMode: req.imageMode,
+    secrets,
+    ...(req.replicas !== undefined ? { replicas: req.replicas } : {}),
+    ...(req.env ? { env: req.env } : {}),
+  });
+  return { plan, loaded };
+}
+
+/**
+ * The plan of an existing sandbox, for status/scale/logs/down: `--sandbox ID`, else `--file`,
+ * else `./marketplace.json`, else the only sandbox under `./.rehearsal/`.
+ */
+export async function existingPlan(req: PlanRequest & { sandbox?: string }): Promise<Plan> {
+  if (req.sandbox) return readState(join(req.cwd, '.rehearsal', req.sandbox));
+  if (req.file || existsSync(resolve(req.cwd, DEFAULT_DECLARATION))) {
+    const { plan } = await planFromDeclaration(req);
+    if (existsSync(join(plan.stateDir, 'plan.json'))) {
+      const saved = await readState(plan.stateDir);
+      // The saved plan is what runs; the declaration may have changed since `up`.
+      return saved;
+    }
+    return plan;
+  }
+  const ids = await listStateDirs(req.cwd);
+  if (ids.length === 1 && ids[0]) return readState(join(req.cwd, '.rehearsal', ids[0]));
+  if (ids.length === 0) {
+    throw new UserError(`no sandbox found in ${req.cwd}`, {
+      hint: 'Run `rehearsal up` (or `rehearsal demo`) here first, or pass --file or --sandbox.',
+    });
+  }
+  throw new UserError(
+    `several sandboxes live in ${join(req.cwd, '.rehearsal')}: ${ids.join(', ')}`,
+    {
+      hint: 'Say which with --sandbox <id>.',
+    },
+  );
+}

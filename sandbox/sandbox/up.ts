@@ -1,0 +1,211 @@
+import type { Engine } from '../engine/engine.js';
+import { AbortedError, UserError } from '../errors.js';
+import type { Emit } from '../events.js';
+import { LABEL } from '../labels.js';
+import type { Plan, ServicePlan } from '../plan/types.js';
+import { VERSION } from '../version.js';
+import { waitHealthy } from './health.js';
+import { ensureImage } from './images.js';
+import {
+  configHash,
+  freeNumbers,
+  listReplicas,
+  newestFirst,
+  replicaSpec,
+  type Replica,
+} from './replicas.js';
+import { writeState } from './state.js';
+
+export interface UpOptions {
+  engine: Engine;
+  emit: Emit;
+  signal?: AbortSignal;
+  /** True when the replica count was asked for (flag or overlay); else a running count is kept. */
+  replicasExplicit?: boolean;
+  healthTimeoutMs?: number;
+}
+
+/**
+ * Brings the sandbox to its plan and waits until every replica is healthy. Idempotent: it finds
+ * what exists by label, keeps replicas whose configuration is unchanged, replaces the others,
+ * and creates what is missing — so an `up` after an interrupted one finishes the job rather than
+ * starting a second sandbox.
+ */
+export async function up(plan: Plan, options: UpOptions): Promise<void> {
+  const { engine, emit, signal } = options;
+  const start = Date.now();
+  if (plan.unbound.length > 0) {
+    const list = plan.unbound.map((u) => `${u.service}: ${u.key} (${u.description})`).join('\n  ');
+    throw new UserError(`required variables have no value:\n  ${list}`, {
+      hint: 'Give each a value in rehearsal.yaml (`env: { KEY: value }`), bind it (`bind: { KEY: database.url }`), or pass `--env KEY=VALUE`.',
+    });
+  }
+  await refuseForeignSandbox(engine, plan);
+  emit({
+    type: 'plan.ready',
+    sandboxId: plan.sandboxId,
+    services: plan.services.map((s) => ({ name: s.name, role: s.role, replicas: s.replicas })),
+    notes: plan.notes,
+  });
+  emit({ type: 'state.written', dir: plan.stateDir, files: await writeState(plan) });
+
+  const seen = new Set<string>();
+  for (const s of plan.services) {
+    if (seen.has(s.image.tag)) continue;
+    seen.add(s.image.tag);
+    checkAborted(signal);
+    await ensureImage(engine, s.image, emit, signal);
+  }
+
+  const labels = { [LABEL.sandbox]: plan.sandboxId, [LABEL.version]: VERSION };
+  await engine.ensureNetwork(plan.network, {
+    ...labels,
+    [LABEL.composeProject]: plan.sandboxId,
+    [LABEL.composeNetwork]: 'default',
+  });
+  emit({ type: 'resource.ready', kind: 'network', name: plan.network });
+  for (const v of plan.volumes) {
+    await engine.ensureVolume(v, {
+      ...labels,
+      [LABEL.composeProject]: plan.sandboxId,
+      [LABEL.composeVolume]: v.slice(plan.sandboxId.length + 1),
+    });
+    emit({ type: 'resource.ready', kind: 'volume', name: v });
+  }
+
+  let total = 0;
+  for (const s of orderByDependencies(plan.services)) {
+    if (s.role === 'cron') continue;
+    checkAborted(signal);
+    total += await converge(plan, s, options);
+  }
+  emit({
+    type: 'sandbox.ready',
+    sandboxId: plan.sandboxId,
+    ms: Date.now() - start,
+    replicas: total,
+  });
+}
+
+/** Makes one service's replicas match the plan; returns how many run. */
+async function converge(plan: Plan, s: ServicePlan, options: UpOptions): Promise<number> {
+  const { engine, emit } = options;
+  const hash = configHash(plan, s);
+  const existing = await listReplicas(engine, plan.sandboxId, s.name);
+  const keep: Replica[] = [];
+  for (const r of existing) {
+    const current = r.state === 'running' && r.labels[LABEL.composeConfigHash] === hash;
+    if (current) {
+      keep.push(r);
+      continue;
+    }
+    const reason = r.state === 'running' ? 'its configuration changed' : `it was left ${r.state}`;
+    emit({
+      type: 'replica.stopping',
+      service: s.name,
+      replica: r.number,
+      container: r.name,
+      reason,
+    });
+    await engine.removeContainer(r.id, { force: true });
+    emit({ type: 'replica.removed', service: s.name, replica: r.number, container: r.name });
+  }
+  let desired = s.replicas;
+  if (!options.replicasExplicit && keep.length > 0) {
+    desired = Math.min(
+      Math.max(keep.length, s.instancesMinimum),
+      s.instancesMaximum ?? Number.POSITIVE_INFINITY,
+    );
+  }
+  for (const r of newestFirst(keep).slice(0, Math.max(0, keep.length - desired))) {
+    emit({
+      type: 'replica.stopping',
+      service: s.name,
+      replica: r.number,
+      container: r.name,
+      reason: 'more replicas than planned',
+    });
+    await engine.stopContainer(r.id, s.stopGraceSeconds);
+    await engine.removeContainer(r.id, { force: true });
+    emit({ type: 'replica.removed', service: s.name, replica: r.number, container: r.name });
+  }
+  const kept = newestFirst(keep).slice(Math.max(0, keep.length - desired));
+  const numbers = freeNumbers(
+    kept.map((r) => r.number),
+    desired - kept.length,
+  );
+  const started = await startReplicas(plan, s, numbers, options);
+  await Promise.all(
+    [...kept.map((r) => ({ id: r.id, name: r.name, n: r.number })), ...started].map(async (r) => {
+      const ms = await waitHealthy(engine, r.id, r.name, s, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.healthTimeoutMs ? { timeoutMs: options.healthTimeoutMs } : {}),
+      });
+      emit({ type: 'replica.healthy', service: s.name, replica: r.n, container: r.name, ms });
+    }),
+  );
+  return desired;
+}
+
+/** Creates and starts replicas with the given numbers (not waiting for health). */
+export async function startReplicas(
+  plan: Plan,
+  s: ServicePlan,
+  numbers: number[],
+  options: Pick<UpOptions, 'engine' | 'emit'>,
+): Promise<{ id: string; name: string; n: number }[]> {
+  const { engine, emit } = options;
+  return Promise.all(
+    numbers.map(async (n) => {
+      const spec = replicaSpec(plan, s, n);
+      const id = await engine.createContainer(spec);
+      emit({ type: 'replica.created', service: s.name, replica: n, container: spec.name });
+      await engine.startContainer(id);
+      emit({ type: 'replica.started', service: s.name, replica: n, container: spec.name });
+      return { id, name: spec.name, n };
+    }),
+  );
+}
+
+/** Services ordered so that each comes after what it depends on. */
+export function orderByDependencies(services: ServicePlan[]): ServicePlan[] {
+  const out: ServicePlan[] = [];
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const visiting = new Set<string>();
+  const visit = (s: ServicePlan): void => {
+    if (out.includes(s)) return;
+    if (visiting.has(s.name))
+      throw new UserError(`services depend on each other in a cycle through "${s.name}"`);
+    visiting.add(s.name);
+    for (const d of s.dependsOn) {
+      const dep = byName.get(d);
+      if (dep) visit(dep);
+    }
+    visiting.delete(s.name);
+    out.push(s);
+  };
+  services.forEach(visit);
+  return out;
+}
+
+async function refuseForeignSandbox(engine: Engine, plan: Plan): Promise<void> {
+  const existing = await listReplicas(engine, plan.sandboxId);
+  const other = existing.find(
+    (r) => r.labels[LABEL.declaration] && r.labels[LABEL.declaration] !== plan.declarationFile,
+  );
+  if (other) {
+    throw new UserError(
+      `a sandbox named "${plan.sandboxId}" already runs for another declaration (${other.labels[LABEL.declaration]})`,
+      {
+        hint:
+          'Give this one its own name (`sandbox: { name: … }` in rehearsal.yaml), or stop the other with `rehearsal down --sandbox ' +
+          plan.sandboxId +
+          '`.',
+      },
+    );
+  }
+}
+
+function checkAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AbortedError();
+}

@@ -1,0 +1,38 @@
+// Bundles the programs that run inside containers into single ESM files under
+// dist/, so an image needs only node and that one file (no node_modules).
+// Usage: node scripts/bundle.mjs
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Entry points: `in` relative to the repo root, `out` relative to dist/ (without extension). */
+const ENTRIES = [{ in: 'templates/reference-service/server.mjs', out: 'reference-service/server' }];
+
+// esbuild turns CommonJS dependencies (pg) into calls to `require`, which an
+// ES module lacks: define one from the bundle's own URL.
+const banner = [
+  "import { createRequire as __bundleCreateRequire } from 'node:module';",
+  'const require = __bundleCreateRequire(import.meta.url);',
+].join('\n');
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: ENTRIES,
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  banner: { js: banner },
+  // pg loads its optional native binding only when asked to; it is not installed.
+  external: ['pg-native'],
+  legalComments: 'eof',
+  logLevel: 'warning',
+  metafile: true,
+});
+
+for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
+  process.stderr.write(`bundled ${file} (${Math.round(bytes / 1024)} KiB)\n`);
+}

@@ -1,0 +1,143 @@
+// Rehearsal reference service: a small FHIR Patient API that meets every
+// Marketplace Service Packaging Requirement. Lifecycle only: configuration,
+// start-up (wait for the database, migrate, listen) and graceful shutdown.
+import http from 'node:http';
+import { hostname } from 'node:os';
+import { describeDatabase, readConfig } from './config.mjs';
+import { createPool, isUnavailable, migrate, waitForDatabase } from './db.mjs';
+import { createHandler } from './app.mjs';
+import { SOFTWARE } from './fhir.mjs';
+import { createLogger, errorFields } from './log.mjs';
+
+/**
+ * Whole shutdown budget: under 5 s from the signal even with the engine's own
+ * overhead, far inside the 15 s (HL7 HSP R2) and 60 s (2016) limits.
+ */
+const SHUTDOWN_HARD_LIMIT_MS = 3500;
+
+const parsed = readConfig(process.env);
+if (!parsed.ok) {
+  const log = createLogger('info');
+  for (const problem of parsed.errors) log.error(`invalid configuration: ${problem}`);
+  process.exit(1);
+}
+const { config } = parsed;
+const log = createLogger(config.logLevel);
+const startedAt = new Date();
+const starting = new AbortController();
+let stopping = false;
+let server;
+
+process.on('uncaughtException', (err) => {
+  log.error('uncaught exception', errorFields(err));
+  process.exit(1);
+});
+process.on('unhandledRejection', (err) => {
+  log.error('unhandled rejection', errorFields(err));
+  process.exit(1);
+});
+// Explicit handlers: as PID 1 in a container, a signal without one is ignored.
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+
+log.info('starting', {
+  service: SOFTWARE.name,
+  version: SOFTWARE.version,
+  node: process.version,
+  port: config.port,
+  logLevel: config.logLevel,
+  ...describeDatabase(config.databaseUrl),
+});
+
+const pool = createPool(config.databaseUrl, log);
+await prepareDatabase();
+if (!stopping) listen();
+
+/** Waits for the database and migrates; a database that vanishes in between is waited for again. */
+async function prepareDatabase() {
+  for (;;) {
+    if (!(await waitForDatabase(pool, log, { signal: starting.signal }))) {
+      if (stopping) return;
+      await pool.end().catch(() => undefined);
+      process.exit(1);
+    }
+    try {
+      await migrate(pool, log);
+      return;
+    } catch (err) {
+      if (stopping) return;
+      if (!isUnavailable(err)) {
+        log.error('schema migration failed', errorFields(err));
+        await pool.end().catch(() => undefined);
+        process.exit(1);
+      }
+      log.warn('database went away during migration; waiting again', errorFields(err));
+    }
+  }
+}
+
+function listen() {
+  server = http.createServer(createHandler({ pool, log, startedAt, isStopping: () => stopping }));
+  // Longer than a typical proxy's idle timeout, so the proxy, not this
+  // server, closes idle connections, and never races a request on one.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  // Requests that never reach the handler (malformed, oversized headers, too
+  // slow): answered as node would, plus a debug line and the replica header.
+  server.on('clientError', (err, socket) => {
+    log.debug('bad request line or headers', errorFields(err));
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nX-Replica: ${hostname()}\r\nConnection: close\r\n\r\n`);
+  });
+  server.listen(config.port, '0.0.0.0', () => {
+    log.info('listening', {
+      host: '0.0.0.0',
+      port: config.port,
+      ms: Math.round(performance.now()),
+    });
+  });
+  server.on('error', (err) => {
+    log.error('cannot listen', { port: config.port, ...errorFields(err) });
+    process.exit(1);
+  });
+}
+
+/**
+ * Stops accepting, lets in-flight requests finish, closes the pool and exits
+ * 0; a hard timer exits anyway before the container's stop budget runs out.
+ * A second signal closes every connection at once.
+ */
+function shutdown(signal) {
+  if (stopping) {
+    log.warn('second signal; closing all connections now', { signal });
+    server?.closeAllConnections();
+    return;
+  }
+  stopping = true;
+  const begin = performance.now();
+  log.info('shutting down', { signal });
+  starting.abort();
+  setTimeout(() => {
+    log.warn('shutdown exceeded its budget; exiting now', { ms: SHUTDOWN_HARD_LIMIT_MS });
+    process.exit(0);
+  }, SHUTDOWN_HARD_LIMIT_MS).unref();
+
+  const finish = async () => {
+    await pool.end().catch((err) => log.warn('closing the database pool failed', errorFields(err)));
+    log.info('stopped', { ms: Math.round(performance.now() - begin) });
+    process.exit(0);
+  };
+  if (!server) {
+    // Still starting: prepareDatabase() sees `stopping` and returns.
+    void finish();
+    return;
+  }
+  server.close(() => void finish());
+  server.closeIdleConnections();
+}

@@ -1,0 +1,62 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const CLI = join(ROOT, 'dist/cli/main.js');
+export const SHARED = resolve(ROOT, '../shared');
+export const REFERENCE = join(ROOT, 'templates/reference-service');
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (`npm run build` first) and returns its exit code and output. */
+export async function rehearsal(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const r = await execa('node', [CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? {},
+    reject: false,
+    timeout: options.timeoutMs ?? 300_000,
+    stdin: 'ignore',
+  });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** Starts the CLI without waiting, for tests that signal it. */
+export function spawnRehearsal(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): ResultPromise {
+  return execa('node', [CLI, ...args], {
+    cwd: options.cwd,
+    env: options.env ?? {},
+    reject: false,
+    stdin: 'ignore',
+    buffer: true,
+  });
+}
+
+/** A temporary working directory, removed by the returned function. */
+export function tempDir(prefix = 'rehearsal-test-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A copy of the reference service's declaration in a fresh folder, under its own sandbox name. */
+export function referenceProject(sandboxName: string): { dir: string; remove: () => void } {
+  const t = tempDir();
+  cpSync(join(REFERENCE, 'marketplace.json'), join(t.dir, 'marketplace.json'));
+  const overlay =
+    `sandbox: { name: ${sandboxName} }\n` +
+    `database: { kind: postgres, version: "16" }\n` +
+    `tasks:\n  "Patient API":\n    name: patient-api\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n`;
+  writeFileSync(join(t.dir, 'rehearsal.yaml'), overlay);
+  return t;
+}

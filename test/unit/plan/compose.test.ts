@@ -1,0 +1,58 @@
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { composeModel, composeYaml } from '../../../sandbox/plan/compose.js';
+import { interpolate } from '../../../sandbox/plan/interpolate.js';
+import { createPlan } from '../../../sandbox/plan/plan.js';
+import { loadedDeclaration } from '../../helpers/loaded.js';
+
+const env = {
+  key: 'DATABASE_URL',
+  description: 'db',
+  required: true,
+  location: { file: 'f', line: 1, column: 1, pointer: '' },
+};
+const plan = createPlan(loadedDeclaration({ tasks: [{ environment: [env] }] }), {
+  cwd: '/w',
+  imageMode: 'official',
+  randomSecret: () => 'TOPSECRET',
+});
+
+describe('compose model', () => {
+  it('has one service per task plus the database, with labels, limits and 127.0.0.1 ports', () => {
+    const m = composeModel(plan) as {
+      services: Record<string, Record<string, unknown>>;
+      volumes: Record<string, unknown>;
+      networks: unknown;
+    };
+    expect(Object.keys(m.services)).toEqual(['database', 'task-0']);
+    const t = m.services['task-0']!;
+    expect(t.ports).toEqual(['127.0.0.1::8080']);
+    expect(t.deploy).toEqual({ replicas: 3, resources: { limits: { memory: '256M' } } });
+    expect(t.mem_limit).toBe(268435456);
+    expect(t.depends_on).toEqual({ database: { condition: 'service_healthy' } });
+    expect(t.labels).toMatchObject({
+      'dev.rehearsal.sandbox': 'example-service',
+      'dev.rehearsal.role': 'task',
+    });
+    expect(m.volumes).toEqual({
+      'database-data': { name: 'example-service_database-data', labels: expect.any(Object) },
+    });
+    expect(m.services.database!.healthcheck).toMatchObject({ interval: '2s', retries: 60 });
+  });
+
+  it('never writes a secret into the YAML', () => {
+    const yaml = composeYaml(plan);
+    expect(yaml).not.toContain('TOPSECRET');
+    expect(yaml).toContain('${REHEARSAL_DB_PASSWORD}');
+    expect(parse(yaml)).toEqual(composeModel(plan));
+  });
+});
+
+describe('interpolate', () => {
+  it('resolves ${X}, $X and $$ like compose', () => {
+    expect(interpolate('a${P}b $P $$P', { P: 'x' })).toBe('axb x $P');
+  });
+  it('says what to do when a secret is missing', () => {
+    expect(() => interpolate('${NOPE}', {})).toThrow(/secret NOPE is missing/);
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../sandbox/errors.js';
+import { createPlan } from '../../../sandbox/plan/plan.js';
+import { loadedDeclaration } from '../../helpers/loaded.js';
+
+const opts = { cwd: '/work', imageMode: 'official' as const, randomSecret: () => 'S3CRET' };
+const env = (key: string, extra: object = {}) => ({
+  key,
+  description: `${key} var`,
+  required: true,
+  location: { file: 'f', line: 1, column: 1, pointer: '' },
+  ...extra,
+});
+
+describe('createPlan', () => {
+  it('plans 3 replicas clamped to the declared bounds, memory in bytes, database first', () => {
+    const plan = createPlan(
+      loadedDeclaration({ tasks: [{ instancesMinimum: 1, instancesMaximum: 2 }] }),
+      opts,
+    );
+    expect(plan.sandboxId).toBe('example-service');
+    expect(plan.services.map((s) => s.name)).toEqual(['database', 'task-0']);
+    const task = plan.services[1]!;
+    expect(task.replicas).toBe(2);
+    expect(plan.notes.join()).toMatch(/runs 2 replicas/);
+    expect(task.memoryBytes).toBe(256 * 1024 * 1024);
+    expect(task.dependsOn).toEqual(['database']);
+    expect(task.stopGraceSeconds).toBe(60);
+    expect(plan.stateDir).toBe('/work/.rehearsal/example-service');
+  });
+
+  it('raises the default to instances_minimum', () => {
+    const plan = createPlan(
+      loadedDeclaration({ tasks: [{ instancesMinimum: 4, instancesMaximum: undefined }] }),
+      opts,
+    );
+    expect(plan.services[1]!.replicas).toBe(4);
+  });
+
+  it('refuses an explicit replica count outside the bounds', () => {
+    expect(() => createPlan(loadedDeclaration(), { ...opts, replicas: 9 })).toThrow(UserError);
+    expect(() => createPlan(loadedDeclaration(), { ...opts, replicas: 9 })).toThrow(
+      /outside its declared bounds 1..6/,
+    );
+  });
+
+  it('binds DATABASE_URL by convention and keeps the secret out of the value', () => {
+    const plan = createPlan(
+      loadedDeclaration({ tasks: [{ environment: [env('DATABASE_URL')] }] }),
+      opts,
+    );
+    expect(plan.services[1]!.environment.DATABASE_URL).toBe(
+      'postgres://rehearsal:${REHEARSAL_DB_PASSWORD}@database:5432/app',
+    );
+    expect(plan.secrets).toEqual({ REHEARSAL_DB_PASSWORD: 'S3CRET' });
+    expect(plan.unbound).toEqual([]);
+  });
+
+  it('keeps existing secrets so the database volume stays usable', () => {
+    const plan = createPlan(loadedDeclaration(), {
+      ...opts,
+      secrets: { REHEARSAL_DB_PASSWORD: 'OLD' },
+    });
+    expect(plan.secrets.REHEARSAL_DB_PASSWORD).toBe('OLD');
+  });
+
+  it('uses defaults, escapes $ in literals, and lists required variables it cannot bind', () => {
+    const loaded = loadedDeclaration({
+      tasks: [
+        {
+          environment: [
+            env('MODE', { required: false, default: 'a$b' }),
+            env('CLIENT_ID'),
+            env('OPTIONAL', { required: false }),
+          ],
+        },
+      ],
+    });
+    const plan = createPlan(loaded, opts);
+    expect(plan.services[1]!.environment).toEqual({ MODE: 'a$$b' });
+    expect(plan.unbound).toEqual([
+      { service: 'task-0', key: 'CLIENT_ID', description: 'CLIENT_ID var' },
+    ]);
+  });
+
+  it('lets --env win over rehearsal.yaml env and over defaults', () => {
+    const loaded = loadedDeclaration({
+      tasks: [{ environment: [env('MODE', { required: false, default: 'x' })] }],
+      taskOverlays: { 'task-0': { env: { MODE: 'overlay' } } },
+    });
+    expect(createPlan(loaded, opts).services[1]!.environment.MODE).toBe('overlay');
+    expect(
+      createPlan(loaded, { ...opts, env: { MODE: 'flag' } }).services[1]!.environment.MODE,
+    ).toBe('flag');
+  });
+
+  it('refuses a binding to a database the sandbox does not have', () => {
+    const loaded = loadedDeclaration({
+      database: { kind: 'none' },
+      tasks: [{ environment: [env('STORE')] }],
+      taskOverlays: { 'task-0': { bind: { STORE: 'database.url' } } },
+    });
+    expect(() => createPlan(loaded, opts)).toThrow(/has no database/);
+  });
+
+  it('plans cron tasks with no replicas and no ports', () => {
+    const plan = createPlan(
+      loadedDeclaration({ tasks: [{}, { name: 'nightly', cron: '0 0 * * *' }] }),
+      opts,
+    );
+    const cron = plan.services.find((s) => s.name === 'nightly')!;
+    expect(cron).toMatchObject({ role: 'cron', replicas: 0, ports: [], cron: '0 0 * * *' });
+    expect(cron.probe).toBeUndefined();
+  });
+
+  it('uses offline images when asked, and the profile stop budget', () => {
+    const loaded = loadedDeclaration({ database: { kind: 'redis' } });
+    loaded.overlay.profile = 'hl7-hsp-r2';
+    const plan = createPlan(loaded, { ...opts, imageMode: 'offline' });
+    expect(plan.services[0]!.image).toEqual({
+      tag: 'rehearsal-offline/redis:7',
+      offlineBase: true,
+    });
+    expect(plan.services[1]!.stopGraceSeconds).toBe(15);
+  });
+
+  it('names the sandbox from rehearsal.yaml when given, and passes options as arguments', () => {
+    const plan = createPlan(
+      loadedDeclaration({ sandboxName: 'demo', tasks: [{ options: ['--mode', 'pro$'] }] }),
+      opts,
+    );
+    expect(plan.sandboxId).toBe('demo');
+    expect(plan.services[1]!.command).toEqual(['--mode', 'pro$$']);
+  });
+
+  it('refuses a task with no image anywhere', () => {
+    expect(() => createPlan(loadedDeclaration({ image: '' }), opts)).toThrow(/has no image/);
+  });
+});
