@@ -10,14 +10,14 @@ export function registerPlan(program: Command, ctx: () => CommandContext): void 
   program
     .command('plan')
     .description('write the compose model of the sandbox (no Docker needed)')
-    .option('-f, --file <path>', 'the declaration', DEFAULT_DECLARATION)
+    .option('-f, --file <path>', `the declaration (default: ./${DEFAULT_DECLARATION})`)
     .option('--overlay <path>', 'the rehearsal.yaml overlay')
     .option('-o, --output <path>', 'write compose YAML here instead of stdout')
     .option('--replicas <n>', 'replicas per task')
     .option('-e, --env <KEY=VALUE>', 'a value for a declared variable (repeatable)', collect)
     .action(
       async (opts: {
-        file: string;
+        file?: string;
         overlay?: string;
         output?: string;
         replicas?: string;
@@ -26,7 +26,7 @@ export function registerPlan(program: Command, ctx: () => CommandContext): void 
         const c = ctx();
         const env = parseEnvFlags(opts.env);
         const { plan, loaded } = await planFromDeclaration({
-          file: opts.file,
+          ...(opts.file ? { file: opts.file } : {}),
           cwd: c.cwd,
           imageMode: c.imageMode,
           ...(opts.overlay ? { overlayFile: opts.overlay } : {}),

@@ -32,7 +32,7 @@ export function registerUp(program: Command, ctx: () => CommandContext): void {
     .description(
       "start the sandbox: database, then every task's replicas; wait until all are healthy",
     )
-    .option('-f, --file <path>', 'the declaration', DEFAULT_DECLARATION)
+    .option('-f, --file <path>', `the declaration (default: ./${DEFAULT_DECLARATION})`)
     .option('--overlay <path>', 'the rehearsal.yaml overlay')
     .option('--replicas <n>', 'replicas per task (within the declared bounds)')
     .option('-e, --env <KEY=VALUE>', 'a value for a declared variable (repeatable)', collect)

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadDeclaration } from '../../sandbox/declaration/index.js';
 import { formatProblem } from '../../sandbox/errors.js';
-import { DEFAULT_DECLARATION } from '../../sandbox/sandbox/resolve.js';
+import { DEFAULT_DECLARATION, declarationFile } from '../../sandbox/sandbox/resolve.js';
 import type { CommandContext } from '../context.js';
 
 export function registerValidate(program: Command, ctx: () => CommandContext): void {
@@ -10,13 +10,13 @@ export function registerValidate(program: Command, ctx: () => CommandContext): v
     .description(
       'check marketplace.json (and rehearsal.yaml) and explain every problem; exit 0 valid, 2 invalid',
     )
-    .option('-f, --file <path>', 'the declaration', DEFAULT_DECLARATION)
+    .option('-f, --file <path>', `the declaration (default: ./${DEFAULT_DECLARATION})`)
     .option('--overlay <path>', 'the rehearsal.yaml overlay (default: beside the declaration)')
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (opts: { file: string; overlay?: string; json?: boolean }) => {
+    .action(async (opts: { file?: string; overlay?: string; json?: boolean }) => {
       const c = ctx();
       const loaded = await loadDeclaration({
-        file: opts.file,
+        file: declarationFile(c.cwd, opts.file),
         cwd: c.cwd,
         ...(opts.overlay ? { overlayFile: opts.overlay } : {}),
       });

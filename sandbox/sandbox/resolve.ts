@@ -46,6 +46,17 @@ export async function planFromDeclaration(
   return { plan, loaded };
 }
 
+/** The declaration to read: the one named, else `./marketplace.json`, which must exist. */
+export function declarationFile(cwd: string, file: string | undefined): string {
+  if (file) return file;
+  if (!existsSync(resolve(cwd, DEFAULT_DECLARATION))) {
+    throw new UserError(`there is no ${DEFAULT_DECLARATION} in ${cwd}`, {
+      hint: "Pass --file path/to/marketplace.json, run the command in your service's folder, or try `rehearsal demo`.",
+    });
+  }
+  return DEFAULT_DECLARATION;
+}
+
 /**
  * The plan of an existing sandbox, for status/scale/logs/down: `--sandbox ID`, else `--file`,
  * else `./marketplace.json`, else the only sandbox under `./.rehearsal/`.
