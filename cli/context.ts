@@ -1,4 +1,3 @@
-import { findEngine } from '../sandbox/engine/find-engine.js';
 import type { Engine } from '../sandbox/engine/engine.js';
 import type { Emit } from '../sandbox/events.js';
 import { imageModeFromEnv, type ImageMode } from '../sandbox/images/catalogue.js';
@@ -23,7 +22,10 @@ export function createContext(options: { verbose?: boolean }): CommandContext {
     verbose,
     emit: plainReporter({ verbose }),
     imageMode: imageModeFromEnv(),
-    engine: () => (engine ??= findEngine()),
+    // Loaded on demand: the Docker client is most of the start-up cost, and validate/plan and
+    // every input error never need it.
+    engine: () =>
+      (engine ??= import('../sandbox/engine/find-engine.js').then((m) => m.findEngine())),
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   };
 }

@@ -48,7 +48,7 @@ export interface Problem {
 export function formatProblem(p: Problem): string {
   const where = `${p.location.file}:${p.location.line}:${p.location.column}`;
   const pointer = p.location.pointer === '' ? '(document root)' : p.location.pointer;
-  const hint = p.hint ? ` Hint: ${p.hint}` : '';
+  const hint = p.hint ? ` Hint: ${p.hint}${/[.!?]$/.test(p.hint) ? '' : '.'}` : '';
   return `${where} at ${pointer}: ${p.message}.${hint}`;
 }
 

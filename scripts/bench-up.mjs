@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
+import { httpProbe } from '../dist/sandbox/net/http-probe.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -39,14 +40,8 @@ async function healthyHttp(name) {
   const { stdout } = await docker('port', name, '8080/tcp');
   const port = stdout.split('\n')[0].split(':').pop();
   for (;;) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/health`, {
-        signal: AbortSignal.timeout(2000),
-      });
-      if (r.ok) return;
-    } catch {
-      // Not listening yet: poll again, as Rehearsal does.
-    }
+    const r = await httpProbe(`http://127.0.0.1:${port}/health`, 2000);
+    if (r.status === 200) return;
     await sleep(250);
   }
 }

@@ -170,7 +170,9 @@ function checkTask(
       problems.error(
         ov.keyAt(origin(true, 'bind', key)),
         `bind ${key}: task ${task.name} declares no variable ${key}`,
-        `bind one of its declared variables: ${[...declared].join(', ') || 'none'}`,
+        declared.size > 0
+          ? `bind one of its declared variables: ${[...declared].join(', ')}`
+          : `declare ${key} in the task's environment[] in marketplace.json first, or use env: to pass a literal value`,
       );
   }
   for (const key of Object.keys(entry?.env ?? {})) {

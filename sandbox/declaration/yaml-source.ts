@@ -80,7 +80,9 @@ export function parseYamlSource(file: string, text: string, problems: Problems):
       problems.error(
         position(alias?.range?.[0] ?? 0, ''),
         `invalid YAML: ${reason}`,
-        'define each anchor (&name) before its alias (*name), and use aliases sparingly',
+        /Excessive alias count/.test(reason)
+          ? 'rehearsal.yaml needs no aliases at all: write the values out (at most 100 alias expansions are allowed)'
+          : 'define each anchor (&name) before its alias (*name)',
       );
     }
   }
