@@ -4,6 +4,7 @@ import { VERSION } from '../sandbox/version.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDown } from './commands/down.js';
 import { registerImages } from './commands/images.js';
+import { registerInit } from './commands/init.js';
 import { registerLogs } from './commands/logs.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScale } from './commands/scale.js';
@@ -19,6 +20,7 @@ const program = new Command('rehearsal')
   )
   .version(VERSION)
   .option('--verbose', 'more detail: every step, and stack traces for bugs')
+  .option('--no-tui', 'plain lines instead of the dashboard and the wizard, even in a terminal')
   .showHelpAfterError('(run `rehearsal --help` for usage)')
   .exitOverride();
 
@@ -27,6 +29,7 @@ const ctx = (): CommandContext =>
   (context ??= createContext(program.opts<{ verbose?: boolean }>()));
 
 for (const register of [
+  registerInit,
   registerValidate,
   registerPlan,
   registerUp,

@@ -57,6 +57,12 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
       return `  stopping ${e.container}: ${e.reason}`;
     case 'replica.removed':
       return `  removed ${e.container}`;
+    case 'replica.killed':
+      return `  killed ${e.container} (${e.signal})`;
+    case 'replica.died':
+      return `  ${e.container} died: exit code ${e.exitCode}${e.oomKilled ? ' (out of memory)' : ''}`;
+    case 'replica.replaced':
+      return `  replaced ${e.died} with ${e.replacement}, healthy after ${seconds(e.ms)}`;
     case 'scale.planned':
       return `Scaling ${e.service} ${e.from} → ${e.to}${e.adding.length ? `; adding ${e.adding.join(', ')}` : ''}${e.removing.length ? `; removing newest first: ${e.removing.join(', ')}` : ''}`;
     case 'sandbox.ready':

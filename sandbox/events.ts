@@ -31,6 +31,28 @@ export type RehearsalEvent =
       reason: string;
     }
   | { type: 'replica.removed'; service: string; replica: number; container: string }
+  | { type: 'replica.killed'; service: string; replica: number; container: string; signal: string }
+  | {
+      type: 'replica.died';
+      service: string;
+      replica: number;
+      container: string;
+      exitCode: number;
+      oomKilled: boolean;
+    }
+  | { type: 'replica.replaced'; service: string; died: string; replacement: string; ms: number }
+  | {
+      /** One resource sample of a running replica (sandbox/sandbox/monitor.ts, every few seconds). */
+      type: 'replica.stats';
+      service: string;
+      replica: number;
+      container: string;
+      memoryBytes: number;
+      /** The container's memory limit; the host's memory when it has none. */
+      memoryLimitBytes: number;
+      /** Of one core: 100 is one core busy, 250 two and a half. */
+      cpuPercent: number;
+    }
   | {
       type: 'scale.planned';
       service: string;

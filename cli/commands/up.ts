@@ -10,10 +10,12 @@ import {
   type PlanRequest,
 } from '../../sandbox/sandbox/resolve.js';
 import { status } from '../../sandbox/sandbox/status.js';
+import { supervise } from '../../sandbox/sandbox/supervise.js';
 import { up } from '../../sandbox/sandbox/up.js';
 import { AbortedError } from '../../sandbox/errors.js';
 import { collect, parseCount, parseEnvFlags, type CommandContext } from '../context.js';
 import { interruptSignal } from '../signals.js';
+import { wantsTui } from '../ui/wants-tui.js';
 import { renderStatus } from './status.js';
 
 export interface UpFlags {
@@ -24,6 +26,8 @@ export interface UpFlags {
   detach?: boolean;
   down?: boolean;
   healthTimeout?: string;
+  /** The global `--no-tui` sets it false; the dashboard shows only in a terminal anyway. */
+  tui?: boolean;
 }
 
 export function registerUp(program: Command, ctx: () => CommandContext): void {
@@ -39,8 +43,8 @@ export function registerUp(program: Command, ctx: () => CommandContext): void {
     .option('-d, --detach', 'return once healthy instead of following the logs')
     .option('--down', 'when following, remove the sandbox on Ctrl-C')
     .option('--health-timeout <seconds>', 'how long a replica may take to become healthy', '180')
-    .action(async (flags: UpFlags) => {
-      await runUp(ctx(), flags);
+    .action(async (flags: UpFlags, cmd: Command) => {
+      await runUp(ctx(), { ...flags, tui: cmd.optsWithGlobals<{ tui?: boolean }>().tui });
     });
 }
 
@@ -56,19 +60,22 @@ export async function runUp(c: CommandContext, flags: UpFlags): Promise<void> {
     ...(env ? { env } : {}),
   };
   const { plan, loaded } = await planFromDeclaration(req);
+  const upOptions = {
+    replicasExplicit:
+      flags.replicas !== undefined ||
+      Object.values(loaded.taskOverlays).some((o) => o.replicas !== undefined),
+    healthTimeoutMs: parseCount(flags.healthTimeout ?? '180', '--health-timeout') * 1000,
+  };
+  if (!flags.detach && wantsTui(flags.tui)) {
+    // Loaded on demand: React and Ink are not needed on the plain path.
+    const { upWithDashboard } = await import('../ui/dashboard/run.js');
+    return upWithDashboard(c, plan, loaded, { ...upOptions, down: Boolean(flags.down) });
+  }
   for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
   const engine = await c.engine();
   const interrupt = interruptSignal();
   try {
-    await up(plan, {
-      engine,
-      emit: c.emit,
-      signal: interrupt.signal,
-      replicasExplicit:
-        flags.replicas !== undefined ||
-        Object.values(loaded.taskOverlays).some((o) => o.replicas !== undefined),
-      healthTimeoutMs: parseCount(flags.healthTimeout ?? '180', '--health-timeout') * 1000,
-    });
+    await up(plan, { engine, emit: c.emit, signal: interrupt.signal, ...upOptions });
     c.out(renderStatus(await status(plan, engine)));
     if (flags.detach) {
       process.stderr.write(
@@ -92,7 +99,10 @@ async function follow(c: CommandContext, plan: Plan, signal: AbortSignal): Promi
   const engine = await c.engine();
   process.stderr.write('Following the logs of every replica; Ctrl-C stops following.\n');
   scheduleCron(plan, engine, c.emit, signal);
+  // Replicas that die while we follow are replaced, as the platform would.
+  const supervisor = supervise(plan, { engine, emit: c.emit, signal });
   for await (const l of sandboxLogs(engine, plan.sandboxId, { follow: true, tail: 0, signal })) {
     c.out(`${l.container} | ${l.text}`);
   }
+  await supervisor;
 }

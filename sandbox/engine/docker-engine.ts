@@ -12,6 +12,7 @@ import type {
   ContainerSpec,
   ContainerState,
   ContainerSummary,
+  ContainerUsage,
   DockerHealth,
   Engine,
   EngineInfo,
@@ -75,6 +76,7 @@ export class DockerEngine implements Engine {
       entrypoint: asArray(cfg.Entrypoint),
       cmd: asArray(cfg.Cmd),
       ...(health?.Test ? { healthcheck: health.Test } : {}),
+      ...(cfg.Labels && Object.keys(cfg.Labels).length > 0 ? { labels: cfg.Labels } : {}),
     };
   }
 
@@ -320,6 +322,10 @@ export class DockerEngine implements Engine {
     }
   }
 
+  async stats(id: string): Promise<ContainerUsage> {
+    return usageFrom(await this.docker.getContainer(id).stats({ stream: false }));
+  }
+
   async *events(
     labels: Record<string, string>,
     signal: AbortSignal,
@@ -355,6 +361,25 @@ export class DockerEngine implements Engine {
       stream.destroy();
     }
   }
+}
+
+/**
+ * `docker stats` arithmetic: memory without the reclaimable page cache (cgroup v2 names it
+ * inactive_file, v1 total_inactive_file), CPU as the container's share of the host's time between
+ * the engine's two readings, times the CPUs online.
+ */
+export function usageFrom(s: Docker.ContainerStats): ContainerUsage {
+  const mem = s.memory_stats ?? ({} as Docker.ContainerStats['memory_stats']);
+  const extra = (mem.stats ?? {}) as Partial<Docker.MemoryStats['stats']>;
+  const cache = extra.inactive_file ?? extra.total_inactive_file ?? 0;
+  const memoryBytes = Math.max(0, (mem.usage ?? 0) - cache);
+  const cpu = s.cpu_stats;
+  const pre = s.precpu_stats;
+  const cpuDelta = (cpu?.cpu_usage?.total_usage ?? 0) - (pre?.cpu_usage?.total_usage ?? 0);
+  const systemDelta = (cpu?.system_cpu_usage ?? 0) - (pre?.system_cpu_usage ?? 0);
+  const cpus = cpu?.online_cpus || cpu?.cpu_usage?.percpu_usage?.length || 1;
+  const cpuPercent = cpuDelta > 0 && systemDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
+  return { memoryBytes, memoryLimitBytes: mem.limit ?? 0, cpuPercent };
 }
 
 function asArray(v: string | string[] | undefined | null): string[] {

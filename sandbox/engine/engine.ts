@@ -43,6 +43,20 @@ export interface Engine {
   logs(id: string, options: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine>;
   /** Container events for the given labels until the signal aborts. */
   events(labels: Record<string, string>, signal: AbortSignal): AsyncIterable<ContainerEvent>;
+  /**
+   * One resource sample of a running container. The engine measures CPU between two readings
+   * about a second apart, so a call takes that long.
+   */
+  stats(id: string): Promise<ContainerUsage>;
+}
+
+export interface ContainerUsage {
+  /** Memory in use, page cache excluded (as `docker stats` counts it). */
+  memoryBytes: number;
+  /** The container's memory limit; the host's memory when it has none. */
+  memoryLimitBytes: number;
+  /** Of one core: 100 is one core busy. */
+  cpuPercent: number;
 }
 
 export interface EngineInfo {
@@ -73,6 +87,8 @@ export interface ImageDetails {
   entrypoint: string[];
   cmd: string[];
   healthcheck?: string[];
+  /** The image's labels (OCI title, description, licence…); absent when it has none. */
+  labels?: Record<string, string>;
 }
 
 export interface ContainerSpec {

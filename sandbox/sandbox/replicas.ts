@@ -93,7 +93,14 @@ export function replicaSpec(plan: Plan, s: ServicePlan, n: number): ContainerSpe
     publish: s.ports,
     ...(s.memoryBytes !== undefined ? { memoryBytes: s.memoryBytes } : {}),
     volumes: s.volumes,
-    ...(s.healthcheck ? { healthcheck: s.healthcheck } : {}),
+    ...(s.healthcheck
+      ? {
+          healthcheck: {
+            ...s.healthcheck,
+            test: s.healthcheck.test.map((t) => interpolate(t, plan.secrets)),
+          },
+        }
+      : {}),
     stopTimeoutSeconds: s.stopGraceSeconds,
   };
 }

@@ -4,6 +4,7 @@ import type { Emit } from '../events.js';
 import type { Plan } from '../plan/types.js';
 import { waitHealthy } from './health.js';
 import { containerName, freeNumbers, listReplicas, newestFirst } from './replicas.js';
+import { readDesired, writeDesired } from './state.js';
 import { startReplicas } from './up.js';
 
 export interface ScaleOptions {
@@ -57,6 +58,7 @@ export async function scale(
     adding: numbers.map((n) => containerName(plan, s.name, n)),
     removing: removing.map((r) => r.name),
   });
+  await writeDesired(plan.stateDir, { ...(await readDesired(plan.stateDir)), [s.name]: count });
   const started = await startReplicas(plan, s, numbers, options);
   await Promise.all(
     started.map(async (r) => {

@@ -100,3 +100,26 @@ export async function listStateDirs(cwd: string): Promise<string[]> {
     throw err;
   }
 }
+
+const DESIRED = 'desired.json';
+
+/**
+ * The replica count each task should have now. `up` and `scale` write it; the supervisor reads it
+ * before it replaces a replica that died, so a scale-down in another terminal is not undone.
+ */
+export async function writeDesired(
+  stateDir: string,
+  desired: Record<string, number>,
+): Promise<void> {
+  await mkdir(stateDir, { recursive: true });
+  await writeAtomic(join(stateDir, DESIRED), `${JSON.stringify(desired)}\n`);
+}
+
+export async function readDesired(stateDir: string): Promise<Record<string, number> | undefined> {
+  try {
+    return JSON.parse(await readFile(join(stateDir, DESIRED), 'utf8')) as Record<string, number>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}

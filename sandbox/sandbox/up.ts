@@ -14,7 +14,7 @@ import {
   replicaSpec,
   type Replica,
 } from './replicas.js';
-import { writeState } from './state.js';
+import { writeDesired, writeState } from './state.js';
 
 export interface UpOptions {
   engine: Engine;
@@ -74,11 +74,14 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
   }
 
   let total = 0;
+  const desired: Record<string, number> = {};
   for (const s of orderByDependencies(plan.services)) {
     if (s.role === 'cron') continue;
     checkAborted(signal);
-    total += await converge(plan, s, options);
+    desired[s.name] = await converge(plan, s, options);
+    total += desired[s.name] ?? 0;
   }
+  await writeDesired(plan.stateDir, desired);
   emit({
     type: 'sandbox.ready',
     sandboxId: plan.sandboxId,

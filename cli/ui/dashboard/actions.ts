@@ -1,0 +1,30 @@
+import type { Completion } from '../lifecycle.js';
+import type { DashboardResult, DashboardState, ReplicaHealthView, ServiceRow, TimedEvent, Tone } from './state.js';
+
+/** A replica as `status` saw it when the dashboard took over: seeds the table. */
+export interface SnapshotRow {
+  container: string;
+  service: string;
+  replica: number;
+  running: boolean;
+  health: ReplicaHealthView;
+  uptimeSeconds?: number;
+  memoryLimitBytes: number;
+}
+
+/** What the dashboard itself does to its state, besides the core's events. */
+export type UiAction =
+  | { type: 'ui.plan'; sandboxId: string; product: string; services: ServiceRow[] }
+  | { type: 'ui.snapshot'; at: number; replicas: SnapshotRow[] }
+  | { type: 'ui.log'; container: string; text: string }
+  | { type: 'ui.tick'; now: number }
+  | { type: 'ui.select'; delta: number }
+  | { type: 'ui.toggle'; panel: 'logs' | 'help' }
+  | { type: 'ui.prompt'; prompt?: 'quit' }
+  | { type: 'ui.busy'; text?: string }
+  | { type: 'ui.notice'; text: string; tone: Tone }
+  | { type: 'ui.phase'; phase: DashboardState['phase'] }
+  | { type: 'ui.printed'; upTo: number }
+  | { type: 'ui.outcome'; outcome: Completion<DashboardResult> };
+
+export type DashboardAction = TimedEvent | UiAction;

@@ -1,0 +1,45 @@
+import { Box, Text } from 'ink';
+import type { DashboardState } from '../state.js';
+
+const PHASE: Record<DashboardState['phase'], { text: string; color: string }> = {
+  starting: { text: 'starting', color: 'yellow' },
+  running: { text: 'running', color: 'green' },
+  stopping: { text: 'tearing down', color: 'yellow' },
+  stopped: { text: 'removed', color: 'gray' },
+};
+
+/** Sandbox, product, phase, and each service's healthy count against its bounds. */
+export function Header({
+  state,
+  width,
+}: {
+  state: Pick<DashboardState, 'sandboxId' | 'product' | 'phase' | 'services' | 'replicas'>;
+  width: number;
+}) {
+  const phase = PHASE[state.phase];
+  const summary = state.services
+    .filter((s) => s.role !== 'cron')
+    .map((s) => {
+      const rows = state.replicas.filter((r) => r.service === s.name);
+      const healthy = rows.filter((r) => r.health === 'healthy').length;
+      const bounds = s.role === 'task' ? ` (${s.min}..${s.max ?? '∞'})` : '';
+      return `${s.name} ${healthy}/${s.desired} healthy${bounds}`;
+    })
+    .join(' · ');
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate">
+        <Text bold>Rehearsal</Text>
+        {state.sandboxId ? ` · sandbox ${state.sandboxId}` : ''}
+        {state.product ? ` · ${state.product}` : ''}
+        {' · '}
+        <Text color={phase.color}>{phase.text}</Text>
+      </Text>
+      {summary ? (
+        <Text wrap="truncate" dimColor>
+          {summary}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,137 @@
+import { AbortedError } from '../../../sandbox/errors.js';
+import type { Store } from '../store.js';
+import type { DashboardAction } from './actions.js';
+import type { Command } from './keys.js';
+import type { DashboardOps } from './operations.js';
+import type { DashboardState } from './state.js';
+
+export interface ControllerOptions {
+  /** `--down`: Ctrl-C tears the sandbox down instead of leaving it running. */
+  downOnInterrupt: boolean;
+  now?: () => number;
+}
+
+/**
+ * Runs the dashboard's session: `up`, then the background work (supervisor, monitor, logs)
+ * while keys ask for kills, scaling and quitting; ends by putting an outcome in the store, which
+ * the lifecycle root turns into the app's exit. Errors of an action become a line on screen;
+ * only a failed `up` or teardown ends the session with an error.
+ */
+export function createController(
+  store: Store<DashboardState, DashboardAction>,
+  ops: DashboardOps,
+  options: ControllerOptions,
+) {
+  const now = options.now ?? Date.now;
+  const starting = new AbortController();
+  const background = new AbortController();
+  let followers: Promise<void>[] = [];
+  let scaling = false;
+  const dispatch = (a: DashboardAction) => store.dispatch(a);
+  const notice = (text: string, tone: 'warn' | 'bad' = 'warn') =>
+    dispatch({ type: 'ui.notice', text, tone });
+  const sandbox = () => store.getState().sandboxId ?? 'the sandbox';
+  const finish = (exitCode: number, message: string) =>
+    dispatch({ type: 'ui.outcome', outcome: { value: { exitCode, message } } });
+  const fail = (error: unknown) =>
+    dispatch({
+      type: 'ui.outcome',
+      outcome: { error: error instanceof Error ? error : new Error(String(error)) },
+    });
+
+  async function stopBackground(): Promise<void> {
+    background.abort();
+    // A follower that fails while stopping has nothing left to report.
+    await Promise.allSettled(followers);
+  }
+
+  async function leave(exitCode: number): Promise<void> {
+    await stopBackground();
+    finish(exitCode, `Sandbox ${sandbox()} left running; \`rehearsal down\` removes it.`);
+  }
+
+  async function teardown(exitCode: number): Promise<void> {
+    dispatch({ type: 'ui.phase', phase: 'stopping' });
+    dispatch({ type: 'ui.busy', text: `tearing down ${sandbox()} (volumes kept)…` });
+    try {
+      await stopBackground();
+      await ops.teardown();
+      finish(
+        exitCode,
+        `Sandbox ${sandbox()} removed; its volumes are kept (\`rehearsal down --volumes\` removes them).`,
+      );
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  async function start(): Promise<void> {
+    try {
+      await ops.up(starting.signal);
+    } catch (err) {
+      fail(starting.signal.aborted ? new AbortedError() : err);
+      return;
+    }
+    dispatch({ type: 'ui.phase', phase: 'running' });
+    try {
+      dispatch({ type: 'ui.snapshot', at: now(), replicas: await ops.snapshot() });
+    } catch (err) {
+      notice(`could not read the replicas' status: ${(err as Error).message}`);
+    }
+    followers = ops
+      .follow((container, text) => dispatch({ type: 'ui.log', container, text }), background.signal)
+      .map((p) =>
+        p.catch((err: unknown) => {
+          if (!background.signal.aborted) notice(`background work stopped: ${(err as Error).message}`, 'bad');
+        }),
+      );
+  }
+
+  function act(what: Promise<void>): void {
+    what.catch((err: unknown) => notice((err as Error).message));
+  }
+
+  function handle(c: Command): void {
+    const s = store.getState();
+    switch (c.kind) {
+      case 'select':
+        return dispatch({ type: 'ui.select', delta: c.delta });
+      case 'toggle':
+        return dispatch({ type: 'ui.toggle', panel: c.panel });
+      case 'quit':
+        return dispatch({ type: 'ui.prompt', prompt: 'quit' });
+      case 'cancel':
+        return dispatch({ type: 'ui.prompt' });
+      case 'refuse':
+        return notice(c.text);
+      case 'kill':
+        return act(ops.kill(c.container));
+      case 'scale': {
+        const service = s.services.find((x) => x.name === c.service);
+        if (!service) return;
+        if (scaling) return notice(`a scale of ${c.service} is still running; wait for it`);
+        const count = service.desired + c.delta;
+        scaling = true;
+        dispatch({ type: 'ui.busy', text: `scaling ${c.service} to ${count}…` });
+        return act(
+          ops.scale(c.service, count, background.signal).finally(() => {
+            scaling = false;
+            dispatch({ type: 'ui.busy' });
+          }),
+        );
+      }
+      case 'leave':
+        dispatch({ type: 'ui.prompt' });
+        return act(leave(0));
+      case 'teardown':
+        dispatch({ type: 'ui.prompt' });
+        return act(teardown(0));
+      case 'interrupt':
+        if (s.phase === 'starting') return starting.abort();
+        if (s.phase === 'stopping') return fail(new AbortedError());
+        return act(options.downOnInterrupt ? teardown(130) : leave(130));
+    }
+  }
+
+  return { start, handle };
+}

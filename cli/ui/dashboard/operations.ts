@@ -1,0 +1,89 @@
+import type { Engine } from '../../../sandbox/engine/engine.js';
+import { UserError } from '../../../sandbox/errors.js';
+import type { Emit } from '../../../sandbox/events.js';
+import { LABEL } from '../../../sandbox/labels.js';
+import type { Plan } from '../../../sandbox/plan/types.js';
+import { scheduleCron } from '../../../sandbox/sandbox/cron.js';
+import { down } from '../../../sandbox/sandbox/down.js';
+import { sandboxLogs } from '../../../sandbox/sandbox/logs.js';
+import { monitor } from '../../../sandbox/sandbox/monitor.js';
+import { listReplicas } from '../../../sandbox/sandbox/replicas.js';
+import { scale } from '../../../sandbox/sandbox/scale.js';
+import { status } from '../../../sandbox/sandbox/status.js';
+import { killReplica, supervise } from '../../../sandbox/sandbox/supervise.js';
+import { up, type UpOptions } from '../../../sandbox/sandbox/up.js';
+import type { SnapshotRow } from './actions.js';
+
+/**
+ * What the dashboard can have done to the sandbox. The controller sees only this interface, so
+ * it is tested with fakes; this file is the one place that binds it to the core's operations
+ * (never to the engine directly: every call goes through sandbox/).
+ */
+export interface DashboardOps {
+  up(signal: AbortSignal): Promise<void>;
+  snapshot(): Promise<SnapshotRow[]>;
+  /** Supervisor, resource monitor, cron and log follower; they end when the signal aborts. */
+  follow(log: (container: string, text: string) => void, signal: AbortSignal): Promise<void>[];
+  /** Kills the named replica, or a random running task replica. */
+  kill(container: string | undefined): Promise<void>;
+  scale(service: string, count: number, signal: AbortSignal): Promise<void>;
+  /** Removes the sandbox's containers and network; its volumes stay. */
+  teardown(): Promise<void>;
+}
+
+export interface OpsContext {
+  plan: Plan;
+  engine: Engine;
+  emit: Emit;
+  upOptions: Pick<UpOptions, 'replicasExplicit' | 'healthTimeoutMs'>;
+  random?: () => number;
+}
+
+export function sandboxOps(ctx: OpsContext): DashboardOps {
+  const { plan, engine, emit } = ctx;
+  const random = ctx.random ?? Math.random;
+  return {
+    up: (signal) => up(plan, { engine, emit, signal, ...ctx.upOptions }),
+    async snapshot() {
+      const s = await status(plan, engine);
+      return s.replicas
+        .filter((r) => r.state !== 'gone')
+        .map((r) => ({
+          container: r.container,
+          service: r.service,
+          replica: r.replica,
+          running: r.state === 'running',
+          health: r.health,
+          ...(r.uptimeSeconds !== undefined ? { uptimeSeconds: r.uptimeSeconds } : {}),
+          memoryLimitBytes: r.memoryLimitBytes,
+        }));
+    },
+    follow(log, signal) {
+      scheduleCron(plan, engine, emit, signal);
+      const logs = (async () => {
+        for await (const l of sandboxLogs(engine, plan.sandboxId, { follow: true, tail: 20, signal }))
+          log(l.container, l.text);
+      })();
+      return [supervise(plan, { engine, emit, signal }), monitor(plan, { engine, emit, signal }), logs];
+    },
+    async kill(container) {
+      const tasks = new Set(plan.services.filter((s) => s.role === 'task').map((s) => s.name));
+      const running = (await listReplicas(engine, plan.sandboxId)).filter(
+        (r) =>
+          r.state === 'running' && tasks.has(r.service) && r.labels[LABEL.composeOneoff] !== 'True',
+      );
+      const target = container
+        ? running.find((r) => r.name === container)
+        : running[Math.floor(random() * running.length)];
+      if (!target)
+        throw new UserError(container ? `${container} is not running` : 'no task replica is running');
+      await killReplica(engine, target, emit);
+    },
+    scale: async (service, count, signal) => {
+      await scale(plan, service, count, { engine, emit, signal });
+    },
+    teardown: async () => {
+      await down(plan.sandboxId, { engine, emit, volumes: false });
+    },
+  };
+}

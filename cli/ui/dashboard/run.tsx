@@ -1,0 +1,122 @@
+import { writeFileSync } from 'node:fs';
+import { render } from 'ink';
+import type { LoadedDeclaration } from '../../../sandbox/declaration/types.js';
+import type { Engine } from '../../../sandbox/engine/engine.js';
+import { AbortedError, formatProblem } from '../../../sandbox/errors.js';
+import type { Plan } from '../../../sandbox/plan/types.js';
+import type { UpOptions } from '../../../sandbox/sandbox/up.js';
+import type { CommandContext } from '../../context.js';
+import { EXIT } from '../../exit.js';
+import { LifecycleRoot } from '../lifecycle.js';
+import { createStore } from '../store.js';
+import type { DashboardAction } from './actions.js';
+import { Dashboard } from './components/Dashboard.js';
+import { createController } from './controller.js';
+import { sandboxOps } from './operations.js';
+import { dashboardReducer } from './reducer.js';
+import { initialState, type DashboardResult, type DashboardState } from './state.js';
+
+export interface DashboardRun {
+  plan: Plan;
+  engine: Engine;
+  upOptions: Pick<UpOptions, 'replicasExplicit' | 'healthTimeoutMs'>;
+  downOnInterrupt: boolean;
+  /** Lines to show first: the declaration's warnings. */
+  warnings: string[];
+}
+
+/**
+ * `rehearsal up` (and `demo`) with the dashboard instead of plain lines: finds the engine, runs
+ * the dashboard, and after it is gone says what became of the sandbox. An interrupt exits 130,
+ * like the plain path.
+ */
+export async function upWithDashboard(
+  c: CommandContext,
+  plan: Plan,
+  loaded: LoadedDeclaration,
+  options: DashboardRun['upOptions'] & { down: boolean },
+): Promise<void> {
+  const { down, ...upOptions } = options;
+  const result = await runUpDashboard({
+    plan,
+    engine: await c.engine(),
+    upOptions,
+    downOnInterrupt: down,
+    warnings: loaded.warnings.map(formatProblem),
+  });
+  process.stderr.write(`${result.message}\n`);
+  if (result.exitCode === EXIT.interrupted) throw new AbortedError();
+}
+
+/** Ink's own cap on frames; the store's throttle already keeps renders at or under this. */
+const MAX_FPS = 10;
+
+/**
+ * `up` with the dashboard: renders it, runs the session, and resolves with the exit code and a
+ * closing line once the user quits (or rejects with the error that ended it).
+ */
+export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult> {
+  const store = createStore<DashboardState, DashboardAction>(dashboardReducer, initialState(Date.now()));
+  // The thin bridge: the core's Emit is a dispatch with the time of arrival.
+  const ops = sandboxOps({
+    plan: run.plan,
+    engine: run.engine,
+    emit: (event) => store.dispatch({ ...event, at: Date.now() }),
+    upOptions: run.upOptions,
+  });
+  store.dispatch({
+    type: 'ui.plan',
+    sandboxId: run.plan.sandboxId,
+    product: run.plan.productName,
+    services: run.plan.services.map((s) => ({
+      name: s.name,
+      role: s.role,
+      desired: s.replicas,
+      min: s.instancesMinimum,
+      ...(s.instancesMaximum !== undefined ? { max: s.instancesMaximum } : {}),
+    })),
+  });
+  for (const message of run.warnings)
+    store.dispatch({ type: 'warning', message, at: Date.now() });
+
+  const controller = createController(store, ops, { downOnInterrupt: run.downOnInterrupt });
+  const stats = renderStats();
+  const app = render(
+    <LifecycleRoot>
+      <Dashboard store={store} onCommand={controller.handle} />
+    </LifecycleRoot>,
+    { maxFps: MAX_FPS, exitOnCtrlC: false, ...(stats ? { onRender: stats.count } : {}) },
+  );
+  const tick = setInterval(() => store.dispatch({ type: 'ui.tick', now: Date.now() }), 1000);
+  const onSignal = () => controller.handle({ kind: 'interrupt' });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  void controller.start();
+  try {
+    return (await app.waitUntilExit()) as DashboardResult;
+  } finally {
+    clearInterval(tick);
+    stats?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * With `REHEARSAL_RENDER_STATS=<file>`, counts Ink's renders and writes the count there every
+ * second: what scripts/bench-tui.mjs reads to measure renders per second.
+ */
+function renderStats(): { count: () => void; stop: () => void } | undefined {
+  const file = process.env.REHEARSAL_RENDER_STATS;
+  if (!file) return undefined;
+  let renders = 0;
+  const write = () => writeFileSync(file, JSON.stringify({ renders, at: Date.now() }));
+  const timer = setInterval(write, 1000);
+  return {
+    count: () => void renders++,
+    stop: () => {
+      clearInterval(timer);
+      write();
+    },
+  };
+}

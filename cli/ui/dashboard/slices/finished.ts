@@ -1,0 +1,54 @@
+import { format } from '../../../plain-reporter.js';
+import type { DashboardAction } from '../actions.js';
+import type { FinishedLines, TimedEvent, Tone } from '../state.js';
+
+/** Lines printed but not yet dropped; past this many, the printed ones are let go. */
+export const FINISHED_KEEP = 50;
+
+const TONE: Partial<Record<TimedEvent['type'], Tone>> = {
+  'replica.killed': 'bad',
+  'replica.died': 'bad',
+  'replica.replaced': 'good',
+  'sandbox.ready': 'good',
+  'sandbox.removed': 'good',
+  warning: 'warn',
+};
+
+/** Events that finish something worth a permanent line; the rest live in the panels. */
+const SHOWN = new Set<TimedEvent['type']>([
+  'plan.ready',
+  'image.ready',
+  'replica.stopping',
+  'replica.removed',
+  'replica.killed',
+  'replica.died',
+  'replica.replaced',
+  'scale.planned',
+  'sandbox.ready',
+  'sandbox.removed',
+  'cron.started',
+  'cron.finished',
+  'warning',
+]);
+
+function add(f: FinishedLines, text: string, tone: Tone): FinishedLines {
+  return { ...f, items: [...f.items, { seq: f.next, text, tone }], next: f.next + 1 };
+}
+
+/**
+ * Finished lines, in the plain reporter's words so both views say the same thing. `<Static>`
+ * prints each line once; after `ui.printed` says which are on screen, those are dropped and the
+ * epoch changes, so the list never grows past what one render adds.
+ */
+export function finishedReducer(f: FinishedLines, a: DashboardAction): FinishedLines {
+  if (a.type === 'ui.notice') return add(f, a.text, a.tone);
+  if (a.type === 'ui.printed') {
+    if (f.items.length < FINISHED_KEEP) return f;
+    const items = f.items.filter((i) => i.seq > a.upTo);
+    return { ...f, epoch: f.epoch + 1, items };
+  }
+  if (a.type.startsWith('ui.') || !SHOWN.has(a.type as TimedEvent['type'])) return f;
+  const e = a as TimedEvent;
+  const text = format(e, false)?.replace(/^ {2}/, '');
+  return text === undefined ? f : add(f, text, TONE[e.type] ?? 'plain');
+}

@@ -1,0 +1,19 @@
+import type { DashboardAction } from '../actions.js';
+import type { ServiceRow } from '../state.js';
+
+/** Services with their bounds and the replica count they should have now. */
+export function servicesReducer(rows: ServiceRow[], a: DashboardAction): ServiceRow[] {
+  switch (a.type) {
+    case 'ui.plan':
+      return a.services;
+    case 'plan.ready':
+      return rows.map((r) => {
+        const s = a.services.find((x) => x.name === r.name);
+        return s ? { ...r, desired: s.replicas } : r;
+      });
+    case 'scale.planned':
+      return rows.map((r) => (r.name === a.service ? { ...r, desired: a.to } : r));
+    default:
+      return rows;
+  }
+}

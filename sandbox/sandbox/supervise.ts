@@ -1,0 +1,116 @@
+import type { Engine } from '../engine/engine.js';
+import type { Emit } from '../events.js';
+import { LABEL } from '../labels.js';
+import type { Plan } from '../plan/types.js';
+import { waitHealthy } from './health.js';
+import { freeNumbers, listReplicas, type Replica } from './replicas.js';
+import { readDesired } from './state.js';
+import { startReplicas } from './up.js';
+
+export interface SupervisorOptions {
+  engine: Engine;
+  emit: Emit;
+  signal: AbortSignal;
+  /** How long to let a burst of events settle before reconciling. */
+  settleMs?: number;
+}
+
+/**
+ * Keeps every task at its desired replica count while it runs, as the Marketplace's platform
+ * would: Docker's restart policy does not restart a container killed from outside, so when a
+ * replica dies, the supervisor records why, removes it and starts a replacement. The desired
+ * count comes from `desired.json` (written by `up` and `scale`), read at each reconcile.
+ */
+export function supervise(plan: Plan, options: SupervisorOptions): Promise<void> {
+  const { engine, emit, signal } = options;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running
+        .then(() => reconcile(plan, engine, emit, signal))
+        .catch((err: unknown) => {
+          if (!signal.aborted)
+            emit({ type: 'warning', message: `supervisor: ${(err as Error).message}` });
+        });
+    }, options.settleMs ?? 300);
+  };
+  const loop = async () => {
+    schedule();
+    for await (const e of engine.events({ [LABEL.sandbox]: plan.sandboxId }, signal)) {
+      if (e.action === 'die' || e.action === 'destroy' || e.action === 'stop') schedule();
+    }
+    clearTimeout(timer);
+    await running;
+  };
+  return loop();
+}
+
+/** One pass: record and remove dead task replicas, then start replacements up to the desired count. */
+export async function reconcile(
+  plan: Plan,
+  engine: Engine,
+  emit: Emit,
+  signal?: AbortSignal,
+): Promise<void> {
+  const desired = (await readDesired(plan.stateDir)) ?? {};
+  for (const s of plan.services.filter((x) => x.role === 'task')) {
+    const all = (await listReplicas(engine, plan.sandboxId, s.name)).filter(
+      (r) => r.labels[LABEL.composeOneoff] !== 'True',
+    );
+    const dead: Replica[] = all.filter((r) => r.state === 'exited' || r.state === 'dead');
+    for (const r of dead) {
+      const d = await engine.inspectContainer(r.id).catch(() => undefined);
+      emit({
+        type: 'replica.died',
+        service: s.name,
+        replica: r.number,
+        container: r.name,
+        exitCode: d?.exitCode ?? -1,
+        oomKilled: d?.oomKilled ?? false,
+      });
+      await engine.removeContainer(r.id, { force: true });
+    }
+    const alive = all.filter((r) => !dead.includes(r) && r.state !== 'removing');
+    const want = desired[s.name] ?? s.replicas;
+    const missing = want - alive.length;
+    if (missing <= 0 || signal?.aborted) continue;
+    const start = Date.now();
+    const numbers = freeNumbers(
+      alive.map((r) => r.number),
+      missing,
+    );
+    const started = await startReplicas(plan, s, numbers, { engine, emit });
+    await Promise.all(
+      started.map(async (r, i) => {
+        const ms = await waitHealthy(engine, r.id, r.name, s, signal ? { signal } : {});
+        emit({ type: 'replica.healthy', service: s.name, replica: r.n, container: r.name, ms });
+        emit({
+          type: 'replica.replaced',
+          service: s.name,
+          died: dead[i]?.name ?? '(missing replica)',
+          replacement: r.name,
+          ms: Date.now() - start,
+        });
+      }),
+    );
+  }
+}
+
+/** Kills a replica (SIGKILL by default), as a chaos action or the dashboard's `k` would. */
+export async function killReplica(
+  engine: Engine,
+  replica: Replica,
+  emit: Emit,
+  signal = 'SIGKILL',
+): Promise<void> {
+  await engine.killContainer(replica.id, signal);
+  emit({
+    type: 'replica.killed',
+    service: replica.service,
+    replica: replica.number,
+    container: replica.name,
+    signal,
+  });
+}
