@@ -9,6 +9,7 @@ import { registerLogs } from './commands/logs.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScale } from './commands/scale.js';
 import { registerStatus } from './commands/status.js';
+import { registerTrust } from './commands/trust.js';
 import { registerUp } from './commands/up.js';
 import { registerValidate } from './commands/validate.js';
 import { createContext, type CommandContext } from './context.js';
@@ -39,6 +40,7 @@ for (const register of [
   registerLogs,
   registerDown,
   registerImages,
+  registerTrust,
 ]) {
   register(program, ctx);
 }

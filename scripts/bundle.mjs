@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Entry points: `in` relative to the repo root, `out` relative to dist/ (without extension). */
-const ENTRIES = [{ in: 'templates/reference-service/server.mjs', out: 'reference-service/server' }];
+const ENTRIES = [
+  { in: 'templates/reference-service/server.mjs', out: 'reference-service/server' },
+  // Rehearsal's runtime image: one program per entry point.
+  { in: 'proxy/main.ts', out: 'runtime/proxy' },
+];
 
 // esbuild turns CommonJS dependencies (pg) into calls to `require`, which an
 // ES module lacks: define one from the bundle's own URL.

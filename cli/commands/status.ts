@@ -58,5 +58,6 @@ export function renderStatus(s: SandboxStatus): string {
         `${x.name} ${x.healthy}/${x.running} healthy (bounds ${x.bounds[0]}..${x.bounds[1] ?? '∞'})`,
     )
     .join(', ');
-  return `Sandbox ${s.sandboxId}: ${summary}\n${lines.join('\n')}`;
+  const endpoints = s.endpoints.map((e) => `${e.service}: ${e.url}`).join('\n');
+  return `Sandbox ${s.sandboxId}: ${summary}\n${lines.join('\n')}${endpoints ? `\n${endpoints}` : ''}`;
 }

@@ -38,3 +38,8 @@ export function fit(text: string, width: number): string {
   if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
   return text.padEnd(width);
 }
+
+/** `title` followed by a rule to exactly `width` columns (cut, if longer, with no ellipsis). */
+export function rule(title: string, width: number): string {
+  return title.length >= width ? title.slice(0, width) : title + '─'.repeat(width - title.length);
+}

@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import { UserError } from '../errors.js';
 import type { ImageBuild } from '../images/catalogue.js';
 import { demuxLines, jsonLines } from './demux.js';
+import { tarOf } from './tar.js';
 import type {
   ContainerDetails,
   ContainerEvent,
@@ -101,6 +102,7 @@ export class DockerEngine implements Engine {
     build: ImageBuild,
     onProgress: (p: Progress) => void,
     signal?: AbortSignal,
+    labels: Record<string, string> = {},
   ): Promise<void> {
     const temp = build.extraFiles ? await mkdtemp(join(tmpdir(), 'rehearsal-build-')) : undefined;
     try {
@@ -121,6 +123,7 @@ export class DockerEngine implements Engine {
           t: build.tag,
           dockerfile: build.dockerfile,
           buildargs: build.buildArgs,
+          labels,
           rm: true,
           ...(signal ? { abortSignal: signal } : {}),
         },
@@ -180,9 +183,12 @@ export class DockerEngine implements Engine {
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
-    const exposed = Object.fromEntries(spec.publish.map((p) => [`${p}/tcp`, {}]));
+    const exposed = Object.fromEntries(spec.publish.map((p) => [`${p.container}/tcp`, {}]));
     const bindings = Object.fromEntries(
-      spec.publish.map((p) => [`${p}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
+      spec.publish.map((p) => [
+        `${p.container}/tcp`,
+        [{ HostIp: '127.0.0.1', HostPort: p.host === undefined ? '' : String(p.host) }],
+      ]),
     );
     const c = await this.docker.createContainer({
       name: spec.name,
@@ -217,6 +223,9 @@ export class DockerEngine implements Engine {
       },
       NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } },
     });
+    if (spec.files && spec.files.length > 0) {
+      await c.putArchive(await tarOf(spec.files), { path: '/' });
+    }
     return c.id;
   }
 
@@ -378,7 +387,9 @@ export function usageFrom(s: Docker.ContainerStats): ContainerUsage {
   const cpuDelta = (cpu?.cpu_usage?.total_usage ?? 0) - (pre?.cpu_usage?.total_usage ?? 0);
   const systemDelta = (cpu?.system_cpu_usage ?? 0) - (pre?.system_cpu_usage ?? 0);
   const cpus = cpu?.online_cpus || cpu?.cpu_usage?.percpu_usage?.length || 1;
-  const cpuPercent = cpuDelta > 0 && systemDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
+  // Without a previous reading (the engine's first sample) there is no interval to measure.
+  const measured = (pre?.system_cpu_usage ?? 0) > 0 && cpuDelta > 0 && systemDelta > 0;
+  const cpuPercent = measured ? (cpuDelta / systemDelta) * cpus * 100 : 0;
   return { memoryBytes, memoryLimitBytes: mem.limit ?? 0, cpuPercent };
 }
 

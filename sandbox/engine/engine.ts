@@ -12,10 +12,12 @@ export interface Engine {
   imageExists(tag: string): Promise<boolean>;
   inspectImage(tag: string): Promise<ImageDetails>;
   pullImage(tag: string, onProgress: (p: Progress) => void, signal?: AbortSignal): Promise<void>;
+  /** Builds `build.tag`; `labels` are added to the image. */
   buildImage(
     build: ImageBuild,
     onProgress: (p: Progress) => void,
     signal?: AbortSignal,
+    labels?: Record<string, string>,
   ): Promise<void>;
   /** Imports a root filesystem tarball as an image (`docker import`). */
   importImage(tag: string, tarball: NodeJS.ReadableStream): Promise<void>;
@@ -99,8 +101,10 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   network: string;
   aliases: string[];
-  /** Internal ports, each published on 127.0.0.1 at an ephemeral host port. */
-  publish: number[];
+  /** Ports published on 127.0.0.1: at `host` when given, else at an ephemeral host port. */
+  publish: { container: number; host?: number }[];
+  /** Files written into the container before it starts (no bind mounts: works on any engine). */
+  files?: ContainerFile[];
   memoryBytes?: number;
   volumes: { volume: string; target: string }[];
   healthcheck?: {
@@ -111,6 +115,15 @@ export interface ContainerSpec {
     startPeriodMs: number;
   };
   stopTimeoutSeconds: number;
+}
+
+export interface ContainerFile {
+  /** Absolute path inside the container. */
+  path: string;
+  content: Buffer;
+  mode: number;
+  uid?: number;
+  gid?: number;
 }
 
 export type ContainerState =

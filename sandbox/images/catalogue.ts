@@ -100,7 +100,28 @@ export function referenceServiceImage(mode: ImageMode): ImageRef {
   };
 }
 
-/** Images Rehearsal knows how to build, by tag (the reference service today). */
+export const RUNTIME_IMAGE = `rehearsal/runtime:${VERSION}`;
+
+/**
+ * Rehearsal's own runtime image: the proxy (and later the identity provider and collector)
+ * as bundled programs over the mode's Node.js image; one entry point per container.
+ */
+export function runtimeImage(mode: ImageMode): ImageRef {
+  return {
+    tag: RUNTIME_IMAGE,
+    build: {
+      tag: RUNTIME_IMAGE,
+      context: PACKAGE_ROOT,
+      dockerfile: 'templates/runtime/Dockerfile',
+      files: ['templates/runtime/Dockerfile', 'dist/runtime'],
+      buildArgs: { NODE_IMAGE: nodeImage(mode) },
+    },
+  };
+}
+
+/** Images Rehearsal knows how to build, by tag. */
 export function knownBuild(tag: string, mode: ImageMode): ImageRef | undefined {
-  return tag === REFERENCE_SERVICE_IMAGE ? referenceServiceImage(mode) : undefined;
+  if (tag === REFERENCE_SERVICE_IMAGE) return referenceServiceImage(mode);
+  if (tag === RUNTIME_IMAGE) return runtimeImage(mode);
+  return undefined;
 }

@@ -6,7 +6,12 @@ import type { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { ensureImage } from '../sandbox/images.js';
-import { OFFLINE_DEBIAN, offlineBaseBuilds, referenceServiceImage } from './catalogue.js';
+import {
+  OFFLINE_DEBIAN,
+  offlineBaseBuilds,
+  referenceServiceImage,
+  runtimeImage,
+} from './catalogue.js';
 
 export interface OfflineBuildOptions {
   engine: Engine;
@@ -31,32 +36,25 @@ export async function buildOfflineImages(options: OfflineBuildOptions): Promise<
     emit({ type: 'image.ready', image: OFFLINE_DEBIAN, action: 'present', ms: 0 });
   }
   for (const build of offlineBaseBuilds()) {
-    if (options.force || !(await engine.imageExists(build.tag))) {
-      const start = Date.now();
-      await engine.buildImage(
-        build,
-        (p) => emit({ type: 'image.progress', image: build.tag, action: 'build', ...p }),
-        signal,
-      );
-      emit({ type: 'image.ready', image: build.tag, action: 'built', ms: Date.now() - start });
-      built.push(build.tag);
-    } else {
-      emit({ type: 'image.ready', image: build.tag, action: 'present', ms: 0 });
-    }
-  }
-  const reference = referenceServiceImage('offline');
-  if (options.force && reference.build) {
-    const start = Date.now();
-    await engine.buildImage(
-      reference.build,
-      (p) => emit({ type: 'image.progress', image: reference.tag, action: 'build', ...p }),
+    // Base images are rebuilt only when asked: a Debian package update is not a reason to
+    // invalidate every image a workshop prepared in advance.
+    const present = await engine.imageExists(build.tag);
+    await ensureImage(
+      engine,
+      { tag: build.tag, ...(present && !options.force ? {} : { build }) },
+      emit,
       signal,
+      {
+        force: Boolean(options.force),
+      },
     );
-    emit({ type: 'image.ready', image: reference.tag, action: 'built', ms: Date.now() - start });
-  } else {
-    await ensureImage(engine, reference, emit, signal);
+    built.push(build.tag);
   }
-  built.push(reference.tag);
+  // Rehearsal's own images carry this checkout's bundles: rebuilt whenever those changed.
+  for (const image of [referenceServiceImage('offline'), runtimeImage('offline')]) {
+    await ensureImage(engine, image, emit, signal, { force: Boolean(options.force) });
+    built.push(image.tag);
+  }
   return built;
 }
 

@@ -49,7 +49,10 @@ export function answersFromFlags(
       },
     );
   }
-  return { ...(so as Omit<InitAnswers, 'extraVariables'>), extraVariables: options.extraVariables ?? [] };
+  return {
+    ...(so as Omit<InitAnswers, 'extraVariables'>),
+    extraVariables: options.extraVariables ?? [],
+  };
 }
 
 /** Parses `--var KEY` (required, no default) or `--var KEY=DEFAULT`. */

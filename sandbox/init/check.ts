@@ -29,7 +29,8 @@ export async function checkProposal(
   const tmp = await mkdtemp(join(tmpdir(), 'rehearsal-init-'));
   const retarget = (text: string) => text.split(tmp).join(options.targetDir);
   try {
-    for (const [name, text] of Object.entries(proposal.files)) await writeFile(join(tmp, name), text);
+    for (const [name, text] of Object.entries(proposal.files))
+      await writeFile(join(tmp, name), text);
     let loaded;
     try {
       loaded = await loadDeclaration({ file: MARKETPLACE_FILE, cwd: tmp });

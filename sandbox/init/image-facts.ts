@@ -35,7 +35,8 @@ const BASE_VARIABLE = [
   /^PYTHON(DONTWRITEBYTECODE|UNBUFFERED)$/,
 ];
 
-const HEALTH_PATH = /["'`\s(]?(\/(?:health|healthz|healthcheck|ready|readyz|live|livez|status|ping)[\w\-/]*)/i;
+const HEALTH_PATH =
+  /["'`\s(]?(\/(?:health|healthz|healthcheck|ready|readyz|live|livez|status|ping)[\w\-/]*)/i;
 
 /**
  * Reads an image's inspection into the facts `init` proposes from. Pure: the caller inspects the

@@ -110,7 +110,10 @@ export function propose(
     '    # GET <path> on <port> must answer 2xx for a replica to count as healthy.',
     `    health: { path: ${q(answers.healthPath)}, port: ${answers.port} }`,
     ...(bindLine
-      ? ['    # Variables Rehearsal fills from the database it started.', `    bind: { ${bindLine} }`]
+      ? [
+          '    # Variables Rehearsal fills from the database it started.',
+          `    bind: { ${bindLine} }`,
+        ]
       : []),
     '',
   ].join('\n');

@@ -53,7 +53,9 @@ export function proposeVariables(
       const source = conventionalBinding(key);
       if (source) bind[key] = source;
     }
-    const connected = Object.values(bind).some((s) => s === 'database.url' || s === 'database.host');
+    const connected = Object.values(bind).some(
+      (s) => s === 'database.url' || s === 'database.host',
+    );
     if (!connected) {
       const key = answers.database === 'redis' ? 'REDIS_URL' : 'DATABASE_URL';
       byKey.set(key, {

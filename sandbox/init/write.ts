@@ -57,7 +57,10 @@ export async function writeProposal(
 }
 
 function existsError(dir: string, names: string[]): UserError {
-  return new UserError(`${names.join(' and ')} already ${names.length === 1 ? 'exists' : 'exist'} in ${dir}`, {
-    hint: 'Pass `--force` to replace them, or run init in another folder (`--dir`).',
-  });
+  return new UserError(
+    `${names.join(' and ')} already ${names.length === 1 ? 'exists' : 'exist'} in ${dir}`,
+    {
+      hint: 'Pass `--force` to replace them, or run init in another folder (`--dir`).',
+    },
+  );
 }

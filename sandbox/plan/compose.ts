@@ -71,9 +71,13 @@ function composeService(plan: Plan, s: ServicePlan): Record<string, unknown> {
   }
   if (s.command) out.command = s.command;
   if (Object.keys(s.environment).length > 0) out.environment = s.environment;
-  if (s.ports.length > 0) out.ports = s.ports.map((p) => `127.0.0.1::${p}`);
-  if (s.volumes.length > 0)
-    out.volumes = s.volumes.map((v) => `${volumeKey(plan, v.volume)}:${v.target}`);
+  if (s.ports.length > 0) out.ports = s.ports.map((p) => `127.0.0.1:${s.hostPorts?.[p] ?? ''}:${p}`);
+  const mounts = [
+    ...s.volumes.map((v) => `${volumeKey(plan, v.volume)}:${v.target}`),
+    // Rehearsal copies these files into the container; a plain compose run bind-mounts them.
+    ...(s.files ?? []).map((f) => `./${f.source}:${f.target}:ro`),
+  ];
+  if (mounts.length > 0) out.volumes = mounts;
   if (s.memoryBytes !== undefined) out.mem_limit = s.memoryBytes;
   const deploy: Record<string, unknown> = { replicas: s.replicas };
   if (s.memoryBytes !== undefined) {

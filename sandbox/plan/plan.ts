@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { knownBuild, type ImageMode } from '../images/catalogue.js';
 import { composeLiteral, conventionalBinding, resolveBinding } from './bindings.js';
 import { DATABASE_SECRETS, planDatabase, type DatabaseConnection } from './database.js';
+import { ADMIN_TOKEN_SECRET, planEdge, trustInjection } from './edge.js';
 import type { Plan, ServicePlan, UnboundVariable } from './types.js';
 
 /** Seconds a replica gets between SIGTERM and SIGKILL, per requirement profile. */
@@ -28,6 +29,8 @@ export interface PlanOptions {
   replicas?: number;
   /** `--env KEY=VALUE` pairs: literal values that win over defaults and bindings. */
   env?: Record<string, string>;
+  /** Host port of the TLS edge on 127.0.0.1 (default 8443). */
+  proxyPort?: number;
   /** Secrets of an existing sandbox (its `.env`), kept so its database volume stays usable. */
   secrets?: Record<string, string>;
   randomSecret?: () => string;
@@ -60,9 +63,25 @@ export function createPlan(loaded: LoadedDeclaration, options: PlanOptions): Pla
   }
 
   const unbound: UnboundVariable[] = [];
-  for (const task of declaration.tasks) {
-    const taskOverlay = loaded.taskOverlays[task.name] ?? {};
-    services.push(planTask(task, taskOverlay, { options, db, unbound, notes, loaded }));
+  const tasks = declaration.tasks.map((task) =>
+    planTask(task, loaded.taskOverlays[task.name] ?? {}, { options, db, unbound, notes, loaded }),
+  );
+  const edge = planEdge(tasks, {
+    ...(options.proxyPort !== undefined ? { port: options.proxyPort } : {}),
+    mode: options.imageMode,
+    stopGraceSeconds: STOP_BUDGET_SECONDS[overlay.profile],
+  });
+  if (edge) {
+    services.push(edge.service);
+    secrets[ADMIN_TOKEN_SECRET] = options.secrets?.[ADMIN_TOKEN_SECRET] ?? randomSecret();
+  }
+  const trust = trustInjection();
+  for (const t of tasks) {
+    // Every service trusts the sandbox's CA, and reaches the edge before it needs it.
+    t.files = [...trust.files];
+    t.environment = { ...trust.environment, ...t.environment };
+    if (edge) t.dependsOn = [...t.dependsOn, edge.service.name];
+    services.push(t);
   }
 
   return {
@@ -74,6 +93,7 @@ export function createPlan(loaded: LoadedDeclaration, options: PlanOptions): Pla
     profile: overlay.profile,
     database: dbKind === 'none' ? { kind: 'none' } : { kind: dbKind, service: 'database' },
     network: `${sandboxId}_default`,
+    ...(edge ? { proxy: edge.proxy } : {}),
     services,
     volumes,
     secrets,

@@ -23,7 +23,7 @@ export interface HttpProbePlan {
  */
 export interface ServicePlan {
   name: string;
-  role: 'task' | 'cron' | 'database';
+  role: 'task' | 'cron' | 'database' | 'proxy';
   /** The declaration's task id (tasks and cron tasks only). */
   taskId?: string;
   label?: string;
@@ -34,8 +34,12 @@ export interface ServicePlan {
   instancesMinimum: number;
   instancesMaximum?: number;
   memoryBytes?: number;
-  /** Internal ports; each replica publishes them on 127.0.0.1 at an ephemeral host port. */
+  /** Internal ports; each replica publishes them on 127.0.0.1 at an ephemeral host port… */
   ports: number[];
+  /** …unless it is given a fixed host port here (internal port → host port). */
+  hostPorts?: Record<number, number>;
+  /** Files the sandbox writes into each replica before it starts. */
+  files?: FilePlan[];
   probe?: HttpProbePlan;
   healthcheck?: HealthcheckPlan;
   volumes: { volume: string; target: string }[];
@@ -43,6 +47,26 @@ export interface ServicePlan {
   aliases: string[];
   stopGraceSeconds: number;
   cron?: string;
+}
+
+/** A file from the sandbox's state folder, copied into a container at `target`. */
+export interface FilePlan {
+  /** Path relative to `Plan.stateDir`. */
+  source: string;
+  target: string;
+  mode: number;
+  /** Owner inside the container (default root). */
+  uid?: number;
+}
+
+/** The TLS edge: where it listens and which hostname reaches which task. */
+export interface ProxyPlan {
+  service: string;
+  /** Host port on 127.0.0.1 (8443 unless configured). */
+  port: number;
+  adminPort: number;
+  /** Hostname → task service and port. */
+  routes: { host: string; service: string; port: number }[];
 }
 
 export interface UnboundVariable {
@@ -62,6 +86,8 @@ export interface Plan {
   profile: ProfileName;
   database: { kind: DatabaseKind; service?: string };
   network: string;
+  /** Absent when no task serves HTTP. */
+  proxy?: ProxyPlan;
   services: ServicePlan[];
   volumes: string[];
   /** Secret name → value. Never printed, never in compose.yaml; written to `.env` (0600). */

@@ -19,7 +19,7 @@ export async function runCronOnce(
 ): Promise<number> {
   const used = (await listReplicas(engine, plan.sandboxId, s.name)).map((r) => r.number);
   const n = freeNumbers(used, 1)[0] ?? 1;
-  const spec = replicaSpec(plan, s, n);
+  const spec = await replicaSpec(plan, s, n);
   spec.name = `${plan.sandboxId}-${s.name}-run-${n}`;
   spec.labels[LABEL.composeOneoff] = 'True';
   const start = Date.now();

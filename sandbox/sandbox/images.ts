@@ -1,30 +1,39 @@
 import type { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import type { Emit } from '../events.js';
+import { BUILD_HASH_LABEL, buildHash } from '../images/build-hash.js';
 import type { ImageRef } from '../images/catalogue.js';
 
 /**
  * Makes sure an image is on the engine: present, else built from templates/ when Rehearsal
- * ships it, else pulled. Offline base images are never pulled: their absence is explained.
+ * ships it, else pulled. An image Rehearsal builds is rebuilt when what it is built from changed
+ * (a new checkout, another Node.js base), told by its build-hash label. Offline base images are
+ * never pulled: their absence is explained.
  */
 export async function ensureImage(
   engine: Engine,
   image: ImageRef,
   emit: Emit,
   signal?: AbortSignal,
+  options: { force?: boolean } = {},
 ): Promise<void> {
   const start = Date.now();
-  if (await engine.imageExists(image.tag)) {
-    emit({ type: 'image.ready', image: image.tag, action: 'present', ms: Date.now() - start });
-    return;
+  const build = image.build;
+  const hash = build ? await buildHash(build) : undefined;
+  if (!options.force && (await engine.imageExists(image.tag))) {
+    const current =
+      !hash || (await engine.inspectImage(image.tag)).labels?.[BUILD_HASH_LABEL] === hash;
+    if (current) {
+      emit({ type: 'image.ready', image: image.tag, action: 'present', ms: Date.now() - start });
+      return;
+    }
   }
-  if (image.offlineBase) {
+  if (image.offlineBase && !build) {
     throw new UserError(`the offline image ${image.tag} is not built on this engine`, {
       hint: 'Run `npm run images:offline` in the Rehearsal folder (it builds every offline image from Debian packages), or unset REHEARSAL_IMAGES to pull official images.',
     });
   }
-  const build = image.build;
-  if (build) {
+  if (build && hash) {
     for (const arg of Object.values(build.buildArgs)) {
       if (arg.startsWith('rehearsal-offline/') && !(await engine.imageExists(arg))) {
         throw new UserError(
@@ -39,6 +48,7 @@ export async function ensureImage(
       build,
       (p) => emit({ type: 'image.progress', image: image.tag, action: 'build', ...p }),
       signal,
+      { [BUILD_HASH_LABEL]: hash },
     );
     emit({ type: 'image.ready', image: image.tag, action: 'built', ms: Date.now() - start });
     return;

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ContainerSpec, ContainerSummary, Engine } from '../engine/engine.js';
 import { LABEL } from '../labels.js';
 import { interpolate } from '../plan/interpolate.js';
@@ -61,12 +63,14 @@ export function configHash(plan: Plan, s: ServicePlan): string {
     healthcheck: s.healthcheck,
     network: plan.network,
     aliases: s.aliases,
+    hostPorts: s.hostPorts,
+    files: s.files,
   });
   return createHash('sha256').update(material).digest('hex');
 }
 
-/** The engine-level spec of replica `n` of a service, secrets interpolated. */
-export function replicaSpec(plan: Plan, s: ServicePlan, n: number): ContainerSpec {
+/** The engine-level spec of replica `n` of a service, secrets interpolated, files read. */
+export async function replicaSpec(plan: Plan, s: ServicePlan, n: number): Promise<ContainerSpec> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(s.environment)) env[k] = interpolate(v, plan.secrets);
   return {
@@ -90,7 +94,18 @@ export function replicaSpec(plan: Plan, s: ServicePlan, n: number): ContainerSpe
     },
     network: plan.network,
     aliases: [s.name, ...s.aliases],
-    publish: s.ports,
+    publish: s.ports.map((p) => ({
+      container: p,
+      ...(s.hostPorts?.[p] !== undefined ? { host: s.hostPorts[p] } : {}),
+    })),
+    files: await Promise.all(
+      (s.files ?? []).map(async (f) => ({
+        path: f.target,
+        content: await readFile(join(plan.stateDir, f.source)),
+        mode: f.mode,
+        ...(f.uid !== undefined ? { uid: f.uid, gid: f.uid } : {}),
+      })),
+    ),
     ...(s.memoryBytes !== undefined ? { memoryBytes: s.memoryBytes } : {}),
     volumes: s.volumes,
     ...(s.healthcheck

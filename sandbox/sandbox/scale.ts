@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { Plan } from '../plan/types.js';
+import { drainAtEdge, edgeAdmin } from './edge-admin.js';
 import { waitHealthy } from './health.js';
 import { containerName, freeNumbers, listReplicas, newestFirst } from './replicas.js';
 import { readDesired, writeDesired } from './state.js';
@@ -69,7 +70,12 @@ export async function scale(
       emit({ type: 'replica.healthy', service: s.name, replica: r.n, container: r.name, ms });
     }),
   );
+  const admin = removing.length > 0 ? await edgeAdmin(plan, engine) : undefined;
   for (const r of removing) {
+    if (admin) {
+      const ip = (await engine.inspectContainer(r.id)).ipAddress;
+      if (ip) await drainAtEdge(admin, s.name, ip);
+    }
     emit({
       type: 'replica.stopping',
       service: s.name,

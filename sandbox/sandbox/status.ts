@@ -20,6 +20,8 @@ export interface ReplicaStatus {
 
 export interface SandboxStatus {
   sandboxId: string;
+  /** The TLS edge's URL of each HTTP task: the same from the browser and from any container. */
+  endpoints: { service: string; url: string }[];
   services: {
     name: string;
     role: string;
@@ -92,6 +94,10 @@ export async function status(
   );
   return {
     sandboxId: plan.sandboxId,
+    endpoints: (plan.proxy?.routes ?? []).map((r) => ({
+      service: r.service,
+      url: `https://${r.host}:${plan.proxy?.port ?? 8443}`,
+    })),
     services: plan.services.map((s) => ({
       name: s.name,
       role: s.role,

@@ -5,6 +5,7 @@ import { LABEL } from '../labels.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { VERSION } from '../version.js';
 import { waitHealthy } from './health.js';
+import { writeEdgeFiles } from './edge-files.js';
 import { ensureImage } from './images.js';
 import {
   configHash,
@@ -48,6 +49,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
     notes: plan.notes,
   });
   emit({ type: 'state.written', dir: plan.stateDir, files: await writeState(plan) });
+  await writeEdgeFiles(plan, emit);
 
   const seen = new Set<string>();
   for (const s of plan.services) {
@@ -160,7 +162,7 @@ export async function startReplicas(
   const { engine, emit } = options;
   return Promise.all(
     numbers.map(async (n) => {
-      const spec = replicaSpec(plan, s, n);
+      const spec = await replicaSpec(plan, s, n);
       const id = await engine.createContainer(spec);
       emit({ type: 'replica.created', service: s.name, replica: n, container: spec.name });
       await engine.startContainer(id);

@@ -1,5 +1,12 @@
 import type { Completion } from '../lifecycle.js';
-import type { DashboardResult, DashboardState, ReplicaHealthView, ServiceRow, TimedEvent, Tone } from './state.js';
+import type {
+  DashboardResult,
+  DashboardState,
+  ReplicaHealthView,
+  ServiceRow,
+  TimedEvent,
+  Tone,
+} from './state.js';
 
 /** A replica as `status` saw it when the dashboard took over: seeds the table. */
 export interface SnapshotRow {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { AbortedError } from '../../../sandbox/errors.js';
 import type { Store } from '../store.js';
 import type { DashboardAction } from './actions.js';
@@ -25,6 +26,9 @@ export function createController(
   const now = options.now ?? Date.now;
   const starting = new AbortController();
   const background = new AbortController();
+  // Every replica's health wait, log stream and the supervisor listen on these: more than Node's
+  // default of 10 listeners is normal here, not a leak.
+  setMaxListeners(100, starting.signal, background.signal);
   let followers: Promise<void>[] = [];
   let scaling = false;
   const dispatch = (a: DashboardAction) => store.dispatch(a);
@@ -79,10 +83,15 @@ export function createController(
       notice(`could not read the replicas' status: ${(err as Error).message}`);
     }
     followers = ops
-      .follow((container, text) => dispatch({ type: 'ui.log', container, text }), background.signal)
+      .follow(
+        (container, text) => dispatch({ type: 'ui.log', container, text }),
+        background.signal,
+        (message) => notice(message),
+      )
       .map((p) =>
         p.catch((err: unknown) => {
-          if (!background.signal.aborted) notice(`background work stopped: ${(err as Error).message}`, 'bad');
+          if (!background.signal.aborted)
+            notice(`background work stopped: ${(err as Error).message}`, 'bad');
         }),
       );
   }

@@ -13,6 +13,7 @@ import { status } from '../../../sandbox/sandbox/status.js';
 import { killReplica, supervise } from '../../../sandbox/sandbox/supervise.js';
 import { up, type UpOptions } from '../../../sandbox/sandbox/up.js';
 import type { SnapshotRow } from './actions.js';
+import { keepRunning } from './keep-running.js';
 
 /**
  * What the dashboard can have done to the sandbox. The controller sees only this interface, so
@@ -22,8 +23,15 @@ import type { SnapshotRow } from './actions.js';
 export interface DashboardOps {
   up(signal: AbortSignal): Promise<void>;
   snapshot(): Promise<SnapshotRow[]>;
-  /** Supervisor, resource monitor, cron and log follower; they end when the signal aborts. */
-  follow(log: (container: string, text: string) => void, signal: AbortSignal): Promise<void>[];
+  /**
+   * Supervisor, resource monitor, cron and log follower, each restarted if it fails; they end
+   * when the signal aborts.
+   */
+  follow(
+    log: (container: string, text: string) => void,
+    signal: AbortSignal,
+    onFailure: (message: string) => void,
+  ): Promise<void>[];
   /** Kills the named replica, or a random running task replica. */
   kill(container: string | undefined): Promise<void>;
   scale(service: string, count: number, signal: AbortSignal): Promise<void>;
@@ -58,13 +66,28 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
           memoryLimitBytes: r.memoryLimitBytes,
         }));
     },
-    follow(log, signal) {
+    follow(log, signal, onFailure) {
       scheduleCron(plan, engine, emit, signal);
-      const logs = (async () => {
-        for await (const l of sandboxLogs(engine, plan.sandboxId, { follow: true, tail: 20, signal }))
-          log(l.container, l.text);
-      })();
-      return [supervise(plan, { engine, emit, signal }), monitor(plan, { engine, emit, signal }), logs];
+      const report = (what: string) => (err: Error) =>
+        onFailure(`${what}: ${err.message}; restarting it`);
+      return [
+        keepRunning(() => supervise(plan, { engine, emit, signal }), signal, report('supervisor')),
+        keepRunning(() => monitor(plan, { engine, emit, signal }), signal, report('monitor')),
+        keepRunning(
+          async (attempt) => {
+            // The first run shows a little history; a restart only what is new.
+            const tail = attempt === 0 ? 20 : 0;
+            for await (const l of sandboxLogs(engine, plan.sandboxId, {
+              follow: true,
+              tail,
+              signal,
+            }))
+              log(l.container, l.text);
+          },
+          signal,
+          report('log follower'),
+        ),
+      ];
     },
     async kill(container) {
       const tasks = new Set(plan.services.filter((s) => s.role === 'task').map((s) => s.name));
@@ -76,7 +99,9 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
         ? running.find((r) => r.name === container)
         : running[Math.floor(random() * running.length)];
       if (!target)
-        throw new UserError(container ? `${container} is not running` : 'no task replica is running');
+        throw new UserError(
+          container ? `${container} is not running` : 'no task replica is running',
+        );
       await killReplica(engine, target, emit);
     },
     scale: async (service, count, signal) => {

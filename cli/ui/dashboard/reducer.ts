@@ -1,3 +1,4 @@
+import { uptime } from '../format.js';
 import type { DashboardAction } from './actions.js';
 import { finishedReducer } from './slices/finished.js';
 import { imagesReducer } from './slices/images.js';
@@ -17,7 +18,12 @@ function session(s: DashboardState, a: DashboardAction): DashboardState {
     case 'ui.plan':
       return { ...s, sandboxId: a.sandboxId, product: a.product };
     case 'ui.tick':
-      return { ...s, now: a.now };
+      // Only a change on screen is worth a render: past two minutes an uptime shows whole minutes.
+      return s.replicas.some(
+        (r) => r.startedAt !== undefined && uptime(a.now - r.startedAt) !== uptime(s.now - r.startedAt),
+      )
+        ? { ...s, now: a.now }
+        : s;
     case 'ui.phase':
       return { ...s, phase: a.phase };
     case 'ui.outcome':

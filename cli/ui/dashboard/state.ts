@@ -10,6 +10,8 @@ export interface ServiceRow {
   desired: number;
   min: number;
   max?: number;
+  /** The declared memory limit; undefined when the service has none. */
+  memoryLimitBytes?: number;
 }
 
 export type ReplicaState = 'created' | 'running' | 'stopping' | 'killed' | 'exited';

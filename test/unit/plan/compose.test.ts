@@ -24,12 +24,15 @@ describe('compose model', () => {
       volumes: Record<string, unknown>;
       networks: unknown;
     };
-    expect(Object.keys(m.services)).toEqual(['database', 'task-0']);
+    expect(Object.keys(m.services)).toEqual(['database', 'proxy', 'task-0']);
     const t = m.services['task-0']!;
     expect(t.ports).toEqual(['127.0.0.1::8080']);
     expect(t.deploy).toEqual({ replicas: 3, resources: { limits: { memory: '256M' } } });
     expect(t.mem_limit).toBe(268435456);
-    expect(t.depends_on).toEqual({ database: { condition: 'service_healthy' } });
+    expect(t.depends_on).toEqual({
+      database: { condition: 'service_healthy' },
+      proxy: { condition: 'service_healthy' },
+    });
     expect(t.labels).toMatchObject({
       'dev.rehearsal.sandbox': 'example-service',
       'dev.rehearsal.role': 'task',

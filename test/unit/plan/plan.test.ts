@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../sandbox/errors.js';
 import { createPlan } from '../../../sandbox/plan/plan.js';
+import type { Plan } from '../../../sandbox/plan/types.js';
 import { loadedDeclaration } from '../../helpers/loaded.js';
 
+const taskOf = (plan: Plan) => plan.services.find((s) => s.role === 'task')!;
 const opts = { cwd: '/work', imageMode: 'official' as const, randomSecret: () => 'S3CRET' };
 const env = (key: string, extra: object = {}) => ({
   key,
@@ -19,12 +21,12 @@ describe('createPlan', () => {
       opts,
     );
     expect(plan.sandboxId).toBe('example-service');
-    expect(plan.services.map((s) => s.name)).toEqual(['database', 'task-0']);
-    const task = plan.services[1]!;
+    expect(plan.services.map((s) => s.name)).toEqual(['database', 'proxy', 'task-0']);
+    const task = taskOf(plan);
     expect(task.replicas).toBe(2);
     expect(plan.notes.join()).toMatch(/runs 2 replicas/);
     expect(task.memoryBytes).toBe(256 * 1024 * 1024);
-    expect(task.dependsOn).toEqual(['database']);
+    expect(task.dependsOn).toEqual(['database', 'proxy']);
     expect(task.stopGraceSeconds).toBe(60);
     expect(plan.stateDir).toBe('/work/.rehearsal/example-service');
   });
@@ -34,7 +36,7 @@ describe('createPlan', () => {
       loadedDeclaration({ tasks: [{ instancesMinimum: 4, instancesMaximum: undefined }] }),
       opts,
     );
-    expect(plan.services[1]!.replicas).toBe(4);
+    expect(taskOf(plan).replicas).toBe(4);
   });
 
   it('refuses an explicit replica count outside the bounds', () => {
@@ -49,10 +51,10 @@ describe('createPlan', () => {
       loadedDeclaration({ tasks: [{ environment: [env('DATABASE_URL')] }] }),
       opts,
     );
-    expect(plan.services[1]!.environment.DATABASE_URL).toBe(
+    expect(taskOf(plan).environment.DATABASE_URL).toBe(
       'postgres://rehearsal:${REHEARSAL_DB_PASSWORD}@database:5432/app',
     );
-    expect(plan.secrets).toEqual({ REHEARSAL_DB_PASSWORD: 'S3CRET' });
+    expect(plan.secrets).toEqual({ REHEARSAL_DB_PASSWORD: 'S3CRET', REHEARSAL_ADMIN_TOKEN: 'S3CRET' });
     expect(plan.unbound).toEqual([]);
   });
 
@@ -77,7 +79,8 @@ describe('createPlan', () => {
       ],
     });
     const plan = createPlan(loaded, opts);
-    expect(plan.services[1]!.environment).toEqual({ MODE: 'a$$b' });
+    expect(taskOf(plan).environment.MODE).toBe('a$$b');
+    expect(taskOf(plan).environment.OPTIONAL).toBeUndefined();
     expect(plan.unbound).toEqual([
       { service: 'task-0', key: 'CLIENT_ID', description: 'CLIENT_ID var' },
     ]);
@@ -88,9 +91,9 @@ describe('createPlan', () => {
       tasks: [{ environment: [env('MODE', { required: false, default: 'x' })] }],
       taskOverlays: { 'task-0': { env: { MODE: 'overlay' } } },
     });
-    expect(createPlan(loaded, opts).services[1]!.environment.MODE).toBe('overlay');
+    expect(taskOf(createPlan(loaded, opts)).environment.MODE).toBe('overlay');
     expect(
-      createPlan(loaded, { ...opts, env: { MODE: 'flag' } }).services[1]!.environment.MODE,
+      taskOf(createPlan(loaded, { ...opts, env: { MODE: 'flag' } })).environment.MODE,
     ).toBe('flag');
   });
 
@@ -121,7 +124,7 @@ describe('createPlan', () => {
       tag: 'rehearsal-offline/redis:7',
       offlineBase: true,
     });
-    expect(plan.services[1]!.stopGraceSeconds).toBe(15);
+    expect(taskOf(plan).stopGraceSeconds).toBe(15);
   });
 
   it('names the sandbox from rehearsal.yaml when given, and passes options as arguments', () => {
@@ -130,10 +133,45 @@ describe('createPlan', () => {
       opts,
     );
     expect(plan.sandboxId).toBe('demo');
-    expect(plan.services[1]!.command).toEqual(['--mode', 'pro$$']);
+    expect(taskOf(plan).command).toEqual(['--mode', 'pro$$']);
   });
 
   it('refuses a task with no image anywhere', () => {
     expect(() => createPlan(loadedDeclaration({ image: '' }), opts)).toThrow(/has no image/);
+  });
+});
+
+describe('the TLS edge in the plan', () => {
+  it('puts one proxy in front of the HTTP tasks, on 127.0.0.1:8443, with every hostname as an alias', () => {
+    const plan = createPlan(loadedDeclaration({ tasks: [{ name: 'api' }, { name: 'worker', ports: [] }] }), opts);
+    expect(plan.proxy).toEqual({
+      service: 'proxy',
+      port: 8443,
+      adminPort: 8444,
+      routes: [{ host: 'api.rehearsal.localhost', service: 'api', port: 8080 }],
+    });
+    const proxy = plan.services.find((s) => s.role === 'proxy')!;
+    expect(proxy.aliases).toEqual(['api.rehearsal.localhost']);
+    expect(proxy.hostPorts).toEqual({ 8443: 8443 });
+    expect(proxy.files?.find((f) => f.target === '/etc/rehearsal/tls/key.pem')).toMatchObject({ mode: 0o400 });
+  });
+
+  it('injects the local CA into every task, so the vendor changes nothing', () => {
+    const plan = createPlan(loadedDeclaration(), { ...opts, proxyPort: 9443 });
+    const t = taskOf(plan);
+    expect(t.environment).toMatchObject({
+      NODE_EXTRA_CA_CERTS: '/etc/rehearsal/ca/root.pem',
+      SSL_CERT_FILE: '/etc/rehearsal/ca/bundle.pem',
+      REQUESTS_CA_BUNDLE: '/etc/rehearsal/ca/bundle.pem',
+      CURL_CA_BUNDLE: '/etc/rehearsal/ca/bundle.pem',
+    });
+    expect(t.files?.map((f) => f.target)).toContain('/etc/rehearsal/ca/root.pem');
+    expect(plan.proxy?.port).toBe(9443);
+  });
+
+  it('has no proxy when no task serves HTTP', () => {
+    const plan = createPlan(loadedDeclaration({ tasks: [{ ports: [] }] }), opts);
+    expect(plan.proxy).toBeUndefined();
+    expect(plan.services.map((s) => s.role)).toEqual(['database', 'task']);
   });
 });

@@ -33,7 +33,18 @@ export function Dashboard({
   store: DashboardStore;
   onCommand: (c: Command) => void;
 }) {
-  const state = useStore(store, (s) => s);
+  // One subscription per slice: a log line of a replica nobody looks at changes none of these,
+  // so it costs no render (only the log pane of the selected replica listens to its buffer).
+  const finishedLines = useStore(store, (s) => s.finished);
+  const outcome = useStore(store, (s) => s.outcome);
+  const replicas = useStore(store, (s) => s.replicas);
+  const services = useStore(store, (s) => s.services);
+  const images = useStore(store, (s) => s.images);
+  const ui = useStore(store, (s) => s.ui);
+  const phase = useStore(store, (s) => s.phase);
+  const now = useStore(store, (s) => s.now);
+  const sandboxId = useStore(store, (s) => s.sandboxId);
+  const product = useStore(store, (s) => s.product);
   const complete = useComplete<DashboardResult>();
   const { columns, rows: height } = useTerminalSize();
   const width = Math.max(20, columns);
@@ -42,47 +53,71 @@ export function Dashboard({
     [store],
   );
   useEffect(() => {
-    if (state.outcome) complete(state.outcome);
-  }, [state.outcome, complete]);
+    if (outcome) complete(outcome);
+  }, [outcome, complete]);
   useInput((input, key) => {
-    const c = commandFor(input, key, store.getState());
-    if (c) onCommand(c);
+    // Keys typed quickly (or held down) can arrive as one chunk: "k?" is two commands.
+    const keys = !key.ctrl && !key.meta && input.length > 1 ? [...input] : [input];
+    for (const k of keys) {
+      const c = commandFor(k, key, store.getState());
+      if (c) onCommand(c);
+    }
   });
 
-  const finished = <FinishedLines lines={state.finished} onPrinted={onPrinted} />;
-  if (state.outcome) return finished;
-  const ordered = orderedReplicas(state.replicas, rolesOf(state));
-  const selected = selectedRow(state.ui, ordered);
+  const finished = <FinishedLines lines={finishedLines} onPrinted={onPrinted} />;
+  if (outcome) return finished;
+  const ordered = orderedReplicas(replicas, rolesOf({ services }));
+  const selected = selectedRow(ui, ordered);
+  const limits = Object.fromEntries(services.map((s) => [s.name, s.memoryLimitBytes]));
   // Everything but the log lines, so the live area stays shorter than the terminal: Ink
   // redraws the whole screen, flickering, once its output is as tall as the terminal.
-  const chrome = 2 + (state.images.length ? state.images.length + 1 : 0) + ordered.length + 2 + 4;
+  const chrome = 2 + (images.length ? images.length + 1 : 0) + ordered.length + 2 + 4;
   const logHeight = Math.max(3, Math.min(20, height - chrome - 2));
-  const short = selected?.container.replace(`${state.sandboxId ?? ''}-`, '');
   return (
     <>
       {finished}
       <Box flexDirection="column" width={width}>
-        <Header state={state} width={width} />
-        <ProgressPanel images={state.images} width={width} />
+        <Header state={{ sandboxId, product, phase, services, replicas }} width={width} />
+        <ProgressPanel images={images} width={width} />
         <ReplicasPanel
           rows={ordered}
+          limits={limits}
           selected={selected?.container}
-          sandboxId={state.sandboxId}
-          now={state.now}
+          sandboxId={sandboxId}
+          now={now}
           width={width}
         />
-        {state.ui.showHelp ? (
+        {ui.showHelp ? (
           <HelpPanel width={width} />
-        ) : state.ui.showLogs ? (
-          <LogPane
-            name={short}
-            buffer={selected ? state.logs[selected.container] : undefined}
+        ) : ui.showLogs ? (
+          <SelectedLog
+            store={store}
+            container={selected?.container}
+            name={selected?.container.replace(`${sandboxId ?? ''}-`, '')}
             height={logHeight}
             width={width}
           />
         ) : null}
-        <KeyBar ui={state.ui} phase={state.phase} width={width} />
+        <KeyBar ui={ui} phase={phase} width={width} />
       </Box>
     </>
   );
+}
+
+/** The log pane, subscribed to the selected replica's buffer only. */
+function SelectedLog({
+  store,
+  container,
+  name,
+  height,
+  width,
+}: {
+  store: DashboardStore;
+  container: string | undefined;
+  name: string | undefined;
+  height: number;
+  width: number;
+}) {
+  const buffer = useStore(store, (s) => (container ? s.logs[container] : undefined));
+  return <LogPane name={name} buffer={buffer} height={height} width={width} />;
 }

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { rule } from '../../format.js';
 import type { LogBuffer } from '../state.js';
 
 /** The last `height` lines of the selected replica's output, each cut to the width. */
@@ -14,12 +15,14 @@ export function LogPane({
   width: number;
 }) {
   const lines = buffer?.lines.slice(-height) ?? [];
-  const kept = (buffer?.lines.length ?? 0) + (buffer?.dropped ? ` (${buffer.dropped} older dropped)` : '');
+  const kept = buffer
+    ? `${buffer.lines.length} line(s) kept${buffer.dropped ? `, ${buffer.dropped} older dropped` : ''}`
+    : '';
+  const title = name ? `── logs of ${name} · ${kept || 'nothing yet'} · l hides ` : '── logs ';
   return (
     <Box flexDirection="column" width={width} marginTop={1}>
       <Text wrap="truncate" dimColor>
-        {name ? `── logs of ${name} · ${kept} line(s) kept · l hides ` : '── logs '}
-        {'─'.repeat(Math.max(0, width))}
+        {rule(title, width)}
       </Text>
       {name === undefined ? <Text dimColor>(select a replica with ↑ ↓)</Text> : null}
       {name !== undefined && lines.length === 0 ? <Text dimColor>(no output yet)</Text> : null}

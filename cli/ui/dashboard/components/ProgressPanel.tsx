@@ -26,7 +26,7 @@ export function ProgressPanel({ images, width }: { images: ImageProgress[]; widt
               <Text color="cyan">{bar(ratio, barWidth)} </Text>
             ) : null}
             {figure}
-            <Text dimColor> {p.status}</Text>
+            <Text dimColor> {p.step ? p.status.replace(/^Step \d+\/\d+ : /, '') : p.status}</Text>
           </Text>
         );
       })}

@@ -23,18 +23,27 @@ export function replicaColumns(width: number, names: string[], withRate: boolean
   return { name, memBar };
 }
 
+function memoryText(r: ReplicaRow, limit: number | undefined): string {
+  if (r.memoryBytes === undefined) return limit ? `-/${mib(limit)}M` : '-';
+  return limit ? `${mib(r.memoryBytes)}/${mib(limit)}M` : `${mib(r.memoryBytes)}M`;
+}
+
 /**
- * The replicas table: state, health, uptime, memory against the limit, CPU, and requests per
- * second once traffic data exists (the column is absent until then).
+ * The replicas table: state, health, uptime, memory against the declared limit (a bar only
+ * where there is a limit), CPU, and requests per second once traffic data exists (the column is
+ * absent until then).
  */
 export function ReplicasPanel({
   rows,
+  limits,
   selected,
   sandboxId,
   now,
   width,
 }: {
   rows: ReplicaRow[];
+  /** Service → declared memory limit in bytes (absent: no limit). */
+  limits: Record<string, number | undefined>;
   selected: string | undefined;
   sandboxId: string | undefined;
   now: number;
@@ -43,49 +52,49 @@ export function ReplicasPanel({
   const short = (c: string) =>
     sandboxId && c.startsWith(`${sandboxId}-`) ? c.slice(sandboxId.length + 1) : c;
   const withRate = rows.some((r) => r.requestsPerSecond !== undefined);
-  const col = replicaColumns(width, rows.map((r) => short(r.container)), withRate);
+  const col = replicaColumns(
+    width,
+    rows.map((r) => short(r.container)),
+    withRate,
+  );
   const memWidth = 10 + (col.memBar > 0 ? col.memBar + 1 : 0);
   const header =
     `  ${fit('REPLICA', col.name)}  ${fit('STATE', 10)}  ${fit('HEALTH', 9)}  ${fit('UP', 5)}  ` +
-    `${fit('MEMORY', memWidth)}  ${fit('CPU', 6)}${withRate ? `  ${fit('REQ/S', 6)}` : ''}`;
+    `${fit('MEMORY', memWidth)}  ${'CPU'.padStart(6)}${withRate ? `  ${'REQ/S'.padStart(6)}` : ''}`;
   return (
     <Box flexDirection="column" width={width} marginTop={1}>
       <Text wrap="truncate" dimColor>
-        {header.trimEnd()}
+        {header}
       </Text>
-      {rows.length === 0 ? <Text dimColor>  (no replicas yet)</Text> : null}
+      {rows.length === 0 ? <Text dimColor> (no replicas yet)</Text> : null}
       {rows.map((r) => {
         const isSelected = r.container === selected;
-        const limit = r.memoryLimitBytes ?? 0;
-        const mem =
-          r.memoryBytes !== undefined
-            ? `${mib(r.memoryBytes)}/${limit ? mib(limit) : '?'}M`
-            : limit
-              ? `-/${mib(limit)}M`
-              : '-';
-        const ratio = r.memoryBytes !== undefined && limit > 0 ? r.memoryBytes / limit : 0;
-        const up = r.startedAt !== undefined && r.state === 'running' ? uptime(now - r.startedAt) : '-';
-        const cpu = r.cpuPercent !== undefined ? `${r.cpuPercent.toFixed(1)}%` : '-';
+        const limit = limits[r.service];
+        const ratio = r.memoryBytes !== undefined && limit ? r.memoryBytes / limit : 0;
+        const running = r.state === 'running';
+        const up = r.startedAt !== undefined && running ? uptime(now - r.startedAt) : '-';
+        const cpu = r.cpuPercent !== undefined && running ? `${r.cpuPercent.toFixed(1)}%` : '-';
+        const rate = r.requestsPerSecond?.toFixed(1) ?? '-';
         return (
           <Text key={r.container} wrap="truncate" inverse={isSelected}>
             {isSelected ? '› ' : '  '}
             {fit(short(r.container), col.name)}
             {'  '}
-            <Text color={r.state === 'running' ? undefined : 'red'}>{fit(stateText(r), 10)}</Text>
+            <Text color={running ? undefined : 'red'}>{fit(stateText(r), 10)}</Text>
             {'  '}
             <Text color={HEALTH_COLOR[r.health]}>{fit(r.health, 9)}</Text>
             {'  '}
             {fit(up, 5)}
             {'  '}
-            {fit(mem, 10)}
+            {fit(memoryText(r, limit), 10)}
             {col.memBar > 0 ? (
               <Text color={ratio > 0.9 ? 'red' : ratio > 0.7 ? 'yellow' : 'green'}>
-                {bar(ratio, col.memBar)}{' '}
+                {limit ? bar(ratio, col.memBar) : ' '.repeat(col.memBar)}{' '}
               </Text>
             ) : null}
             {'  '}
-            {fit(cpu, 6)}
-            {withRate ? `  ${fit(r.requestsPerSecond?.toFixed(1) ?? '-', 6)}` : ''}
+            {cpu.padStart(6)}
+            {withRate ? `  ${rate.padStart(6)}` : ''}
           </Text>
         );
       })}

@@ -27,7 +27,10 @@ function without(logs: Record<string, LogBuffer>, container: string): Record<str
  * (they often say why it died); a replacement with the same name continues the buffer after a
  * marker line.
  */
-export function logsReducer(logs: Record<string, LogBuffer>, a: DashboardAction): Record<string, LogBuffer> {
+export function logsReducer(
+  logs: Record<string, LogBuffer>,
+  a: DashboardAction,
+): Record<string, LogBuffer> {
   switch (a.type) {
     case 'ui.log':
       return { ...logs, [a.container]: append(logs[a.container], a.text) };

@@ -5,17 +5,14 @@ import type { ReplicaRow, UiState } from '../state.js';
  * Selection, panels and prompts. `ordered` gives the table as displayed, so arrow keys move the
  * way the eye expects.
  */
-export function uiReducer(
-  ui: UiState,
-  a: DashboardAction,
-  ordered: () => ReplicaRow[],
-): UiState {
+export function uiReducer(ui: UiState, a: DashboardAction, ordered: () => ReplicaRow[]): UiState {
   switch (a.type) {
     case 'ui.select': {
       const rows = ordered();
       if (rows.length === 0) return ui;
+      // With nothing (or a vanished replica) selected, the first row is the one highlighted.
       const at = rows.findIndex((r) => r.container === ui.selected);
-      const from = at < 0 ? (a.delta > 0 ? -1 : rows.length) : at;
+      const from = at < 0 ? 0 : at;
       const to = Math.min(rows.length - 1, Math.max(0, from + a.delta));
       return { ...ui, selected: rows[to]?.container };
     }

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { rule } from '../../format.js';
 
 /** A window of the compose model, `height` lines from `offset`, with where it is in the whole. */
 export function ComposePreview({
@@ -18,8 +19,10 @@ export function ComposePreview({
   return (
     <Box flexDirection="column" width={width} marginTop={1}>
       <Text wrap="truncate" dimColor>
-        {`── compose.yaml that \`rehearsal up\` will run · lines ${from + 1}-${from + shown.length} of ${lines.length} · ↑ ↓ scroll `}
-        {'─'.repeat(width)}
+        {rule(
+          `── compose.yaml that \`rehearsal up\` will run · lines ${from + 1}-${from + shown.length} of ${lines.length} · ↑ ↓ scroll `,
+          width,
+        )}
       </Text>
       {shown.map((l, i) => (
         <Text key={from + i} wrap="truncate">

@@ -10,7 +10,10 @@ export function FactsPanel({ facts, width }: { facts: ImageFacts; width: number 
     ['health check', facts.healthcheck ?? '(none)'],
     ['user', facts.user],
     ['entrypoint', [...facts.entrypoint, ...facts.cmd].join(' ') || '(none)'],
-    ['environment', facts.env.map((e) => `${e.key}=${e.value}`).join(' ') || '(nothing of its own)'],
+    [
+      'environment',
+      facts.env.map((e) => `${e.key}=${e.value}`).join(' ') || '(nothing of its own)',
+    ],
   ];
   return (
     <Box flexDirection="column" width={width}>

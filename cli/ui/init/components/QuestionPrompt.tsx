@@ -33,14 +33,20 @@ export function QuestionPrompt({
       <Box>
         <Text>{'  '}</Text>
         {question.choices ? (
-          <ChoiceInput choices={question.choices} value={value} onChange={onChange} onSubmit={onSubmit} />
+          <ChoiceInput
+            choices={question.choices}
+            value={value}
+            onChange={onChange}
+            onSubmit={onSubmit}
+          />
         ) : (
           <TextInput value={value} onChange={onChange} onSubmit={onSubmit} />
         )}
       </Box>
       <Text wrap="truncate" color={error ? 'red' : undefined} dimColor={!error}>
         {'  '}
-        {error ?? (question.choices ? '← → choose · enter accepts · esc back' : 'enter accepts · esc back')}
+        {error ??
+          (question.choices ? '← → choose · enter accepts · esc back' : 'enter accepts · esc back')}
       </Text>
     </Box>
   );

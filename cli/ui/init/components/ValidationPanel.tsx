@@ -4,13 +4,22 @@ import type { ProposalCheck } from '../../../../sandbox/init/check.js';
 const SHOWN = 4;
 
 /** What `rehearsal validate` would say about the files as they stand, updated as you type. */
-export function ValidationPanel({ check, width }: { check: ProposalCheck | undefined; width: number }) {
-  if (!check) return <Text dimColor>  validating…</Text>;
+export function ValidationPanel({
+  check,
+  width,
+}: {
+  check: ProposalCheck | undefined;
+  width: number;
+}) {
+  if (!check) return <Text dimColor> validating…</Text>;
   const errors = check.problems.filter((p) => p.severity === 'error');
   const warnings = check.problems.filter((p) => p.severity === 'warning');
   const lines = [
     ...errors.map((p) => ({ tone: 'red', text: `✗ ${p.location.pointer || '/'}: ${p.message}` })),
-    ...warnings.map((p) => ({ tone: 'yellow', text: `! ${p.location.pointer || '/'}: ${p.message}` })),
+    ...warnings.map((p) => ({
+      tone: 'yellow',
+      text: `! ${p.location.pointer || '/'}: ${p.message}`,
+    })),
     ...check.notes.map((n) => ({ tone: 'yellow', text: `! ${n}` })),
   ];
   return (
@@ -27,7 +36,7 @@ export function ValidationPanel({ check, width }: { check: ProposalCheck | undef
           {l.text}
         </Text>
       ))}
-      {lines.length > SHOWN ? <Text dimColor>  … {lines.length - SHOWN} more</Text> : null}
+      {lines.length > SHOWN ? <Text dimColor> … {lines.length - SHOWN} more</Text> : null}
     </Box>
   );
 }

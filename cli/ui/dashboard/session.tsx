@@ -10,6 +10,7 @@ import { EXIT } from '../../exit.js';
 import { LifecycleRoot } from '../lifecycle.js';
 import { createStore } from '../store.js';
 import type { DashboardAction } from './actions.js';
+import { captureStderr } from './capture-stderr.js';
 import { Dashboard } from './components/Dashboard.js';
 import { createController } from './controller.js';
 import { sandboxOps } from './operations.js';
@@ -56,7 +57,10 @@ const MAX_FPS = 10;
  * closing line once the user quits (or rejects with the error that ended it).
  */
 export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult> {
-  const store = createStore<DashboardState, DashboardAction>(dashboardReducer, initialState(Date.now()));
+  const store = createStore<DashboardState, DashboardAction>(
+    dashboardReducer,
+    initialState(Date.now()),
+  );
   // The thin bridge: the core's Emit is a dispatch with the time of arrival.
   const ops = sandboxOps({
     plan: run.plan,
@@ -74,10 +78,10 @@ export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult
       desired: s.replicas,
       min: s.instancesMinimum,
       ...(s.instancesMaximum !== undefined ? { max: s.instancesMaximum } : {}),
+      ...(s.memoryBytes !== undefined ? { memoryLimitBytes: s.memoryBytes } : {}),
     })),
   });
-  for (const message of run.warnings)
-    store.dispatch({ type: 'warning', message, at: Date.now() });
+  for (const message of run.warnings) store.dispatch({ type: 'warning', message, at: Date.now() });
 
   const controller = createController(store, ops, { downOnInterrupt: run.downOnInterrupt });
   const stats = renderStats();
@@ -87,6 +91,9 @@ export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult
     </LifecycleRoot>,
     { maxFps: MAX_FPS, exitOnCtrlC: false, ...(stats ? { onRender: stats.count } : {}) },
   );
+  const restoreStderr = captureStderr((text) =>
+    store.dispatch({ type: 'ui.notice', text, tone: 'warn' }),
+  );
   const tick = setInterval(() => store.dispatch({ type: 'ui.tick', now: Date.now() }), 1000);
   const onSignal = () => controller.handle({ kind: 'interrupt' });
   process.on('SIGINT', onSignal);
@@ -95,6 +102,7 @@ export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult
   try {
     return (await app.waitUntilExit()) as DashboardResult;
   } finally {
+    restoreStderr();
     clearInterval(tick);
     stats?.stop();
     process.off('SIGINT', onSignal);
@@ -110,7 +118,8 @@ function renderStats(): { count: () => void; stop: () => void } | undefined {
   const file = process.env.REHEARSAL_RENDER_STATS;
   if (!file) return undefined;
   let renders = 0;
-  const write = () => writeFileSync(file, JSON.stringify({ renders, at: Date.now() }));
+  const write = () =>
+    writeFileSync(file, JSON.stringify({ renders, at: Date.now(), memory: process.memoryUsage() }));
   const timer = setInterval(write, 1000);
   return {
     count: () => void renders++,

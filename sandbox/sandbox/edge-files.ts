@@ -1,0 +1,76 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rootCertificates } from 'node:tls';
+import { dirname, join } from 'node:path';
+import {
+  caBundle,
+  ensureCa,
+  issueLeaf,
+  javaTruststore,
+  needsRenewal,
+} from '../../proxy/ca/index.js';
+import type { Emit } from '../events.js';
+import { ADMIN_TOKEN_SECRET, EDGE_FILES, proxyConfig, SANDBOX_DOMAIN } from '../plan/edge.js';
+import type { Plan } from '../plan/types.js';
+
+async function write(
+  stateDir: string,
+  rel: string,
+  content: string | Buffer,
+  mode: number,
+): Promise<void> {
+  const file = join(stateDir, rel);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, content, { mode });
+    await rename(tmp, file);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+async function existing(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Writes the sandbox's TLS material into its state folder: the user's local CA root (created on
+ * first use), a bundle of the public roots plus that root, a Java truststore, and — when the
+ * sandbox has a TLS edge — the proxy's configuration, admin token and a short-lived leaf
+ * certificate for `*.rehearsal.localhost`, reissued a day before it expires.
+ */
+export async function writeEdgeFiles(plan: Plan, emit: Emit, now = new Date()): Promise<void> {
+  const ca = await ensureCa({ now });
+  if (ca.created) {
+    emit({
+      type: 'warning',
+      message: `created a local CA (${ca.paths.dir}); \`rehearsal trust\` makes your browser trust it`,
+    });
+  }
+  await write(plan.stateDir, EDGE_FILES.root, ca.rootPem, 0o644);
+  await write(
+    plan.stateDir,
+    EDGE_FILES.bundle,
+    caBundle(rootCertificates.join('\n'), ca.rootPem),
+    0o644,
+  );
+  await write(plan.stateDir, EDGE_FILES.truststore, javaTruststore(ca.rootPem), 0o644);
+  if (!plan.proxy) return;
+  await write(plan.stateDir, EDGE_FILES.proxyConfig, proxyConfig(plan.proxy), 0o644);
+  await write(plan.stateDir, EDGE_FILES.adminToken, plan.secrets[ADMIN_TOKEN_SECRET] ?? '', 0o600);
+  const cert = await existing(join(plan.stateDir, EDGE_FILES.cert));
+  const renewed = ca.intermediateRenewed || !cert || needsRenewal(cert, now);
+  if (!renewed) return;
+  const leaf = await issueLeaf(ca, {
+    dnsNames: [`*.${SANDBOX_DOMAIN}`, SANDBOX_DOMAIN, 'localhost'],
+    ipAddresses: ['127.0.0.1', '::1'],
+    now,
+  });
+  await write(plan.stateDir, EDGE_FILES.key, leaf.keyPem, 0o600);
+  await write(plan.stateDir, EDGE_FILES.cert, leaf.chainPem, 0o644);
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, referenceProject } from '../helpers/cli.js';
+import { labelled, removeSandbox, testEngine } from '../helpers/engine.js';
+
+/**
+ * `rehearsal up` with the dashboard, in a real terminal (tmux): a replica killed with `k` is
+ * replaced; the dashboard fits 80 and 200 columns without wrapping; `q` then `d` tears the
+ * sandbox down (its volume is kept, as the prompt says, and removed here).
+ */
+const engine = await testEngine();
+const hasTmux = (await execa('tmux', ['-V'], { reject: false })).exitCode === 0;
+const socket = `rehearsal-tui-${randomBytes(4).toString('hex')}`;
+const sandbox = `tui-${randomBytes(3).toString('hex')}`;
+const images = process.env.REHEARSAL_IMAGES ?? 'offline';
+
+const tmux = (...args: string[]) => execa('tmux', ['-L', socket, ...args], { reject: false });
+/** The screen with wrapped lines joined: a line longer than the width is one the terminal wrapped. */
+const screen = async (session: string) =>
+  String((await tmux('capture-pane', '-p', '-J', '-t', session)).stdout);
+
+async function waitFor(session: string, re: RegExp, timeoutMs = 180_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < end) {
+    text = await screen(session);
+    if (re.test(text)) return text;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${re}; the screen shows:\n${text}`);
+}
+
+/** Starts `rehearsal up` in a new tmux session of the given size; the pane stays after it exits. */
+async function upIn(session: string, cwd: string, width: number, height: number): Promise<void> {
+  // `env -u CI`: Ink draws only the last frame when it believes it runs in CI.
+  const command = `env -u CI REHEARSAL_IMAGES=${images} node ${CLI} up; echo EXIT=$?; sleep 600`;
+  const r = await tmux('new-session', '-d', '-s', session, '-x', String(width), '-y', String(height), '-c', cwd, command);
+  expect(r.exitCode, r.stderr).toBe(0);
+}
+
+const KEY_ROW = /^k kill {2}K kill selected {2}\+\/- scale {2}↑↓ select {2}l logs {2}\? help {2}q quit$/m;
+
+/** The live dashboard: from its header line down (the finished lines above may be any width). */
+function liveArea(text: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findLastIndex((l) => l.startsWith('Rehearsal · sandbox'));
+  return lines.slice(Math.max(0, start)).filter((l) => l.trim() !== '');
+}
+
+describe.skipIf(!engine || !hasTmux)('the dashboard in tmux', () => {
+  const project = referenceProject(sandbox);
+
+  afterAll(async () => {
+    await tmux('kill-server');
+    if (engine) await removeSandbox(engine, sandbox);
+    project.remove();
+  }, 120_000);
+
+  it('at 120×40: k kills a replica, the supervisor replaces it; + and - scale within bounds; q, r leaves it running', async () => {
+    await upIn('wide', project.dir, 120, 40);
+    await waitFor('wide', KEY_ROW);
+    await waitFor('wide', /patient-api 3\/3 healthy \(2\.\.6\)/);
+    await tmux('send-keys', '-t', 'wide', 'k');
+    const killed = await waitFor('wide', /killed (\S+-patient-api-\d) \(SIGKILL\)/, 30_000);
+    const name = /killed (\S+-patient-api-\d)/.exec(killed)?.[1];
+    await waitFor('wide', new RegExp(`${name} died: exit code 137`), 30_000);
+    await waitFor('wide', new RegExp(`replaced ${name} with \\S+, healthy after`), 120_000);
+    await waitFor('wide', /patient-api 3\/3 healthy/);
+    // + and - scale the selected replica's task, within the declared 2..6.
+    await tmux('send-keys', '-t', 'wide', '+');
+    await waitFor('wide', /patient-api 4\/4 healthy/, 120_000);
+    await tmux('send-keys', '-t', 'wide', '-');
+    await waitFor('wide', /patient-api 3\/3 healthy/, 120_000);
+    await tmux('send-keys', '-t', 'wide', '-');
+    await waitFor('wide', /patient-api 2\/2 healthy/, 120_000);
+    await tmux('send-keys', '-t', 'wide', '-');
+    await waitFor('wide', /cannot scale "patient-api" to 1: the declaration allows 2\.\.6 instances/, 30_000);
+    await tmux('send-keys', '-t', 'wide', 'q');
+    await waitFor('wide', /Quit\? r leave the sandbox running · d tear it down \(volumes kept\) · esc stay/);
+    await tmux('send-keys', '-t', 'wide', 'r');
+    const after = await waitFor('wide', /EXIT=0/, 30_000);
+    expect(after).toMatch(/left running; `rehearsal down` removes it/);
+    expect((await labelled(engine!, sandbox)).containers).toHaveLength(3); // database + 2 replicas
+  });
+
+  it.each([
+    [80, 40],
+    [200, 50],
+  ])('at %i columns the dashboard fits: no line wraps, the key row is whole', async (width, height) => {
+    const session = `w${width}`;
+    await upIn(session, project.dir, width, height);
+    await waitFor(session, /patient-api 2\/2 healthy/); // the count the first session left
+    // Let a stats sample arrive so the memory column is drawn at its widest.
+    const text = await waitFor(session, /\d+\/256M/, 30_000);
+    const live = liveArea(text);
+    expect(live.length).toBeGreaterThan(6);
+    for (const line of live) expect([...line].length, line).toBeLessThanOrEqual(width);
+    expect(text).toMatch(KEY_ROW);
+    expect(live.filter((l) => /^[› ] patient-api-\d/.test(l))).toHaveLength(2);
+    if (width === 200) {
+      await tmux('send-keys', '-t', session, 'q');
+      await waitFor(session, /Quit\?/);
+      await tmux('send-keys', '-t', session, 'd');
+      const end = await waitFor(session, /EXIT=0/, 120_000);
+      expect(end).toMatch(/removed; its volumes are kept/);
+      expect(await labelled(engine!, sandbox)).toEqual({
+        containers: [],
+        networks: [],
+        volumes: [`${sandbox}_database-data`],
+      });
+    } else {
+      await tmux('send-keys', '-t', session, 'q');
+      await waitFor(session, /Quit\?/);
+      await tmux('send-keys', '-t', session, 'r');
+      await waitFor(session, /EXIT=0/, 30_000);
+    }
+  });
+});

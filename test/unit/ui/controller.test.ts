@@ -1,0 +1,149 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { DashboardAction } from '../../../cli/ui/dashboard/actions.js';
+import { createController } from '../../../cli/ui/dashboard/controller.js';
+import type { DashboardOps } from '../../../cli/ui/dashboard/operations.js';
+import { dashboardReducer } from '../../../cli/ui/dashboard/reducer.js';
+import { initialState, type DashboardState } from '../../../cli/ui/dashboard/state.js';
+import { createStore } from '../../../cli/ui/store.js';
+import { AbortedError, UserError } from '../../../sandbox/errors.js';
+import { PLAN, T0, settle } from './helpers.js';
+
+function setup(overrides: Partial<DashboardOps> = {}, downOnInterrupt = false) {
+  const store = createStore<DashboardState, DashboardAction>(dashboardReducer, initialState(T0));
+  store.dispatch(PLAN);
+  const followSignals: AbortSignal[] = [];
+  const ops: DashboardOps = {
+    up: vi.fn(async () => undefined),
+    snapshot: vi.fn(async () => [
+      {
+        container: 'demo-patient-api-1',
+        service: 'patient-api',
+        replica: 1,
+        running: true,
+        health: 'healthy' as const,
+        uptimeSeconds: 3,
+        memoryLimitBytes: 1,
+      },
+    ]),
+    follow: vi.fn((log: (c: string, t: string) => void, signal: AbortSignal) => {
+      followSignals.push(signal);
+      log('demo-patient-api-1', 'listening');
+      return [new Promise<void>((r) => signal.addEventListener('abort', () => r()))];
+    }),
+    kill: vi.fn(async () => undefined),
+    scale: vi.fn(async () => undefined),
+    teardown: vi.fn(async () => undefined),
+    ...overrides,
+  };
+  const c = createController(store, ops, { downOnInterrupt, now: () => T0 });
+  return { store, ops, c, followSignals };
+}
+
+describe('dashboard controller', () => {
+  it('brings the sandbox up, seeds the table, then follows logs and the supervisor', async () => {
+    const { store, c, followSignals } = setup();
+    await c.start();
+    const s = store.getState();
+    expect(s.phase).toBe('running');
+    expect(s.replicas.map((r) => r.container)).toEqual(['demo-patient-api-1']);
+    expect(s.logs['demo-patient-api-1']?.lines).toEqual(['listening']);
+    expect(followSignals[0]?.aborted).toBe(false);
+  });
+
+  it('ends with the error of a failed up', async () => {
+    const { store, c } = setup({ up: async () => Promise.reject(new UserError('no engine')) });
+    await c.start();
+    expect(store.getState().outcome).toEqual({
+      error: expect.objectContaining({ message: 'no engine' }),
+    });
+  });
+
+  it('turns an interrupt during up into AbortedError', async () => {
+    let signal: AbortSignal | undefined;
+    const { store, c } = setup({
+      up: (s) => {
+        signal = s;
+        return new Promise((_, reject) =>
+          s.addEventListener('abort', () => reject(new Error('aborted'))),
+        );
+      },
+    });
+    const started = c.start();
+    c.handle({ kind: 'interrupt' });
+    await started;
+    expect(signal?.aborted).toBe(true);
+    expect(store.getState().outcome).toEqual({ error: expect.any(AbortedError) });
+  });
+
+  it('kills and scales through the operations; a refusal becomes a line, not a crash', async () => {
+    const { store, ops, c } = setup({
+      scale: vi.fn(async () =>
+        Promise.reject(
+          new UserError('cannot scale "patient-api" to 7: the declaration allows 2..6 instances'),
+        ),
+      ),
+    });
+    await c.start();
+    c.handle({ kind: 'kill' });
+    c.handle({ kind: 'kill', container: 'demo-patient-api-1' });
+    expect(ops.kill).toHaveBeenNthCalledWith(1, undefined);
+    expect(ops.kill).toHaveBeenNthCalledWith(2, 'demo-patient-api-1');
+    c.handle({ kind: 'scale', service: 'patient-api', delta: 1 });
+    expect(store.getState().ui.busy).toBe('scaling patient-api to 4…');
+    c.handle({ kind: 'scale', service: 'patient-api', delta: 1 });
+    await settle();
+    expect(ops.scale).toHaveBeenCalledTimes(1);
+    expect(ops.scale).toHaveBeenCalledWith('patient-api', 4, expect.any(AbortSignal));
+    const texts = store.getState().finished.items.map((i) => i.text);
+    expect(texts).toContain('a scale of patient-api is still running; wait for it');
+    expect(texts).toContain(
+      'cannot scale "patient-api" to 7: the declaration allows 2..6 instances',
+    );
+    expect(store.getState().ui.busy).toBeUndefined();
+  });
+
+  it('q then d stops the background work before tearing down, and exits 0', async () => {
+    const order: string[] = [];
+    const { store, c, followSignals } = setup({
+      teardown: async () => {
+        order.push(`teardown (follow aborted: ${followSignals[0]?.aborted})`);
+      },
+    });
+    await c.start();
+    c.handle({ kind: 'quit' });
+    expect(store.getState().ui.prompt).toBe('quit');
+    c.handle({ kind: 'teardown' });
+    await settle();
+    expect(order).toEqual(['teardown (follow aborted: true)']);
+    expect(store.getState().outcome).toEqual({
+      value: {
+        exitCode: 0,
+        message: expect.stringMatching(/^Sandbox demo removed; its volumes are kept/),
+      },
+    });
+  });
+
+  it('q then r leaves it running; Ctrl-C leaves it running with 130, or tears down with --down', async () => {
+    const a = setup();
+    await a.c.start();
+    a.c.handle({ kind: 'leave' });
+    await settle();
+    expect(a.store.getState().outcome).toEqual({
+      value: { exitCode: 0, message: expect.stringMatching(/left running/) },
+    });
+    expect(a.ops.teardown).not.toHaveBeenCalled();
+
+    const b = setup();
+    await b.c.start();
+    b.c.handle({ kind: 'interrupt' });
+    await settle();
+    expect(b.store.getState().outcome).toMatchObject({ value: { exitCode: 130 } });
+
+    const d = setup({}, true);
+    await d.c.start();
+    d.c.handle({ kind: 'interrupt' });
+    await settle();
+    expect(d.ops.teardown).toHaveBeenCalled();
+    expect(d.store.getState().outcome).toMatchObject({ value: { exitCode: 130 } });
+  });
+});
