@@ -47,27 +47,38 @@ function attribute(attrId: string, value: ArrayBuffer): PKCS12Attribute {
  * `-Djavax.net.ssl.trustStore=<file> -Djavax.net.ssl.trustStoreType=PKCS12
  * -Djavax.net.ssl.trustStorePassword=changeit`. Contains no private key.
  */
-export function javaTruststore(rootPem: string, password = JAVA_TRUSTSTORE_PASSWORD): Buffer {
-  const certBag = new CertBag({
-    certId: id_x509Certificate,
-    certValue: octetStringDer(PemConverter.decodeFirst(rootPem)),
-  });
-  const safeBag = new SafeBag({
-    bagId: id_certBag,
-    bagValue: AsnConvert.serialize(certBag),
-    bagAttributes: [
-      attribute(
-        id_pkcs9_at_friendlyName,
-        AsnConvert.serialize(new FriendlyName(JAVA_TRUSTSTORE_ALIAS)),
-      ),
-      attribute(
-        ORACLE_TRUSTED_KEY_USAGE,
-        new ObjectIdentifier({ value: ANY_EXTENDED_KEY_USAGE }).toBER(),
-      ),
-    ],
-  });
+export function javaTruststore(
+  rootPem: string,
+  password = JAVA_TRUSTSTORE_PASSWORD,
+  publicRoots: string[] = [],
+): Buffer {
+  // The sandbox's root plus, when given, the public roots: `-Djavax.net.ssl.trustStore` replaces
+  // Java's own store, so a truststore without them would break every call to a real site.
+  const entries = [
+    { pem: rootPem, alias: JAVA_TRUSTSTORE_ALIAS },
+    ...publicRoots.map((pem, i) => ({ pem, alias: `public-root-${i + 1}` })),
+  ];
+  const safeBags = entries.map(
+    ({ pem, alias }) =>
+      new SafeBag({
+        bagId: id_certBag,
+        bagValue: AsnConvert.serialize(
+          new CertBag({
+            certId: id_x509Certificate,
+            certValue: octetStringDer(PemConverter.decodeFirst(pem)),
+          }),
+        ),
+        bagAttributes: [
+          attribute(id_pkcs9_at_friendlyName, AsnConvert.serialize(new FriendlyName(alias))),
+          attribute(
+            ORACLE_TRUSTED_KEY_USAGE,
+            new ObjectIdentifier({ value: ANY_EXTENDED_KEY_USAGE }).toBER(),
+          ),
+        ],
+      }),
+  );
   // Certificates are public: the bag goes in a plain `data` ContentInfo, not an encrypted one.
-  const safeContents = AsnConvert.serialize(new SafeContents([safeBag]));
+  const safeContents = AsnConvert.serialize(new SafeContents(safeBags));
   const authSafe = AsnConvert.serialize(
     new AuthenticatedSafe([
       new ContentInfo({ contentType: id_data, content: octetStringDer(safeContents) }),

@@ -59,7 +59,12 @@ export async function writeEdgeFiles(plan: Plan, emit: Emit, now = new Date()): 
     caBundle(rootCertificates.join('\n'), ca.rootPem),
     0o644,
   );
-  await write(plan.stateDir, EDGE_FILES.truststore, javaTruststore(ca.rootPem), 0o644);
+  await write(
+    plan.stateDir,
+    EDGE_FILES.truststore,
+    javaTruststore(ca.rootPem, undefined, [...rootCertificates]),
+    0o644,
+  );
   if (!plan.proxy) return;
   await write(plan.stateDir, EDGE_FILES.proxyConfig, proxyConfig(plan.proxy), 0o644);
   await write(plan.stateDir, EDGE_FILES.adminToken, plan.secrets[ADMIN_TOKEN_SECRET] ?? '', 0o600);

@@ -15,6 +15,8 @@ export interface PlanRequest {
   imageMode: ImageMode;
   replicas?: number;
   env?: Record<string, string>;
+  /** Host port of the TLS edge on 127.0.0.1 (default 8443, or REHEARSAL_PROXY_PORT). */
+  proxyPort?: number;
 }
 
 export const DEFAULT_DECLARATION = 'marketplace.json';
@@ -42,8 +44,22 @@ export async function planFromDeclaration(
     secrets,
     ...(req.replicas !== undefined ? { replicas: req.replicas } : {}),
     ...(req.env ? { env: req.env } : {}),
+    ...(proxyPort(req) !== undefined ? { proxyPort: proxyPort(req) } : {}),
   });
   return { plan, loaded };
+}
+
+function proxyPort(req: PlanRequest): number | undefined {
+  if (req.proxyPort !== undefined) return req.proxyPort;
+  const env = process.env.REHEARSAL_PROXY_PORT;
+  if (env === undefined || env === '') return undefined;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new UserError(`REHEARSAL_PROXY_PORT is "${env}", which is not a port`, {
+      hint: 'Set it to a free port between 1 and 65535 (default 8443), or unset it.',
+    });
+  }
+  return n;
 }
 
 /** The declaration to read: the one named, else `./marketplace.json`, which must exist. */

@@ -165,7 +165,12 @@ export async function startReplicas(
       const spec = await replicaSpec(plan, s, n);
       const id = await engine.createContainer(spec);
       emit({ type: 'replica.created', service: s.name, replica: n, container: spec.name });
-      await engine.startContainer(id);
+      try {
+        await engine.startContainer(id);
+      } catch (err) {
+        await engine.removeContainer(id, { force: true });
+        throw startFailure(spec.name, s.hostPorts, err);
+      }
       emit({ type: 'replica.started', service: s.name, replica: n, container: spec.name });
       return { id, name: spec.name, n };
     }),
@@ -213,4 +218,27 @@ async function refuseForeignSandbox(engine: Engine, plan: Plan): Promise<void> {
 
 function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new AbortedError();
+}
+
+/** Explains why the engine would not start a container; a port clash gets its fix. */
+function startFailure(
+  name: string,
+  hostPorts: Record<number, number> | undefined,
+  err: unknown,
+): Error {
+  const message = (err as Error).message;
+  if (/port is already allocated|address already in use/i.test(message)) {
+    const ports = Object.values(hostPorts ?? {}).map((p) => `127.0.0.1:${p}`);
+    return new UserError(
+      `${name} cannot listen on ${ports.join(', ') || 'its port'}: it is already in use`,
+      {
+        hint: 'Stop what uses it (another sandbox: `rehearsal down` in its folder), or pick another port with REHEARSAL_PROXY_PORT=9443.',
+        cause: err,
+      },
+    );
+  }
+  return new UserError(`the engine would not start ${name}: ${message}`, {
+    hint: "Read the engine's message above; `rehearsal up --verbose` shows more.",
+    cause: err,
+  });
 }
