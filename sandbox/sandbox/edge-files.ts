@@ -74,7 +74,7 @@ export async function writeEdgeFiles(plan: Plan, emit: Emit, now = new Date()): 
   const leaf = await issueLeaf(ca, {
     dnsNames: [`*.${SANDBOX_DOMAIN}`, SANDBOX_DOMAIN, 'localhost'],
     ipAddresses: ['127.0.0.1', '::1'],
-    now,
+    // Issued as of the real clock: `now` only decides whether renewal is due.
   });
   await write(plan.stateDir, EDGE_FILES.key, leaf.keyPem, 0o600);
   await write(plan.stateDir, EDGE_FILES.cert, leaf.chainPem, 0o644);

@@ -1,7 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import type { Emit } from '../events.js';
 import { LABEL } from '../labels.js';
+import { EDGE_FILES } from '../plan/edge.js';
 import type { Plan } from '../plan/types.js';
+import { adminCall, edgeAdmin } from './edge-admin.js';
+import { writeEdgeFiles } from './edge-files.js';
 import { waitHealthy } from './health.js';
 import { freeNumbers, listReplicas, type Replica } from './replicas.js';
 import { readDesired } from './state.js';
@@ -13,6 +18,8 @@ export interface SupervisorOptions {
   signal: AbortSignal;
   /** How long to let a burst of events settle before reconciling. */
   settleMs?: number;
+  /** How often to check the edge's certificate (default hourly). */
+  renewEveryMs?: number;
 }
 
 /**
@@ -36,6 +43,18 @@ export function supervise(plan: Plan, options: SupervisorOptions): Promise<void>
         });
     }, options.settleMs ?? 300);
   };
+  // The edge's leaf certificate lives a week: renew it while the sandbox runs, without a restart.
+  const renewal = setInterval(() => {
+    running = running
+      .then(async () => {
+        await renewEdgeCertificate(plan, engine, emit);
+      })
+      .catch((err: unknown) => {
+        if (!signal.aborted)
+          emit({ type: 'warning', message: `certificate renewal: ${(err as Error).message}` });
+      });
+  }, options.renewEveryMs ?? 3_600_000);
+  signal.addEventListener('abort', () => clearInterval(renewal), { once: true });
   const loop = async () => {
     schedule();
     for await (const e of engine.events({ [LABEL.sandbox]: plan.sandboxId }, signal)) {
@@ -113,4 +132,30 @@ export async function killReplica(
     container: replica.name,
     signal,
   });
+}
+
+/**
+ * Reissues the TLS edge's leaf certificate when it is within a day of expiry and hands it to the
+ * running proxy over its admin channel (`PUT /tls`): new connections get the new certificate.
+ */
+export async function renewEdgeCertificate(
+  plan: Plan,
+  engine: Engine,
+  emit: Emit,
+  now = new Date(),
+): Promise<boolean> {
+  if (!plan.proxy) return false;
+  const certFile = join(plan.stateDir, EDGE_FILES.cert);
+  const before = await readFile(certFile, 'utf8').catch(() => '');
+  await writeEdgeFiles(plan, emit, now);
+  const cert = await readFile(certFile, 'utf8');
+  if (cert === before) return false;
+  const admin = await edgeAdmin(plan, engine);
+  if (!admin) return false;
+  const key = await readFile(join(plan.stateDir, EDGE_FILES.key), 'utf8');
+  const r = await adminCall(admin, 'PUT', '/tls', { cert, key });
+  if (r.status !== 200)
+    throw new Error(`the proxy refused the renewed certificate (HTTP ${r.status})`);
+  emit({ type: 'warning', message: 'renewed the TLS edge certificate' });
+  return true;
 }

@@ -1,12 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { execa } from 'execa';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../sandbox/plan/types.js';
 import { adminCall, edgeAdmin } from '../../sandbox/sandbox/edge-admin.js';
 import { listReplicas } from '../../sandbox/sandbox/replicas.js';
+import { renewEdgeCertificate } from '../../sandbox/sandbox/supervise.js';
 import { readState } from '../../sandbox/sandbox/state.js';
 import { referenceProject, rehearsal } from '../helpers/cli.js';
 import { edgeClient, edgeRequest, steadyLoad } from '../helpers/edge.js';
@@ -148,6 +150,31 @@ describe.skipIf(!engine)('the TLS edge in front of the replicas', () => {
     c.agent.destroy();
     expect(result.failed, JSON.stringify(result.failed.slice(0, 5))).toEqual([]);
     expect(result.ok).toBeGreaterThan(100);
+  });
+
+  it('renews its certificate while running: the proxy serves the new one without a restart', async () => {
+    const served = () =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(
+          {
+            host: '127.0.0.1',
+            port: 8443,
+            servername: HOST,
+            ca: readFileSync(join(stateDir, 'ca/root.pem')),
+          },
+          () => {
+            resolve(socket.getPeerCertificate().serialNumber);
+            socket.end();
+          },
+        );
+        socket.on('error', reject);
+      });
+    const before = await served();
+    const inSixDaysAndAHalf = new Date(Date.now() + 6.5 * 24 * 3600 * 1000);
+    expect(await renewEdgeCertificate(plan, engine!, () => undefined, inSixDaysAndAHalf)).toBe(
+      true,
+    );
+    expect(await served()).not.toBe(before);
   });
 
   it('loads in headless Chromium that trusts the root, with no certificate error', async () => {

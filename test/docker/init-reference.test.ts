@@ -23,7 +23,18 @@ describe.skipIf(!engine)('rehearsal init --yes on the reference image, without a
 
   it('writes files that `validate` accepts', async () => {
     const r = await rehearsal(
-      ['init', '--yes', '--image', IMAGE, '--database', 'postgres', '--sandbox', sandbox, '--memory', '256'],
+      [
+        'init',
+        '--yes',
+        '--image',
+        IMAGE,
+        '--database',
+        'postgres',
+        '--sandbox',
+        sandbox,
+        '--memory',
+        '256',
+      ],
       { cwd, env },
     );
     expect(r.exitCode, r.stderr).toBe(0);
@@ -32,7 +43,9 @@ describe.skipIf(!engine)('rehearsal init --yes on the reference image, without a
       configuration: { task: { ports: number[]; memory_maximum: number }[] }[];
     };
     expect(doc.configuration[0]?.task[0]).toMatchObject({ ports: [8080], memory_maximum: 256 });
-    expect(readFileSync(join(cwd, 'rehearsal.yaml'), 'utf8')).toMatch(/bind: \{ DATABASE_URL: database.url \}/);
+    expect(readFileSync(join(cwd, 'rehearsal.yaml'), 'utf8')).toMatch(
+      /bind: \{ DATABASE_URL: database.url \}/,
+    );
 
     const v = await rehearsal(['validate'], { cwd, env });
     expect(v.exitCode, v.stderr).toBe(0);
@@ -40,11 +53,26 @@ describe.skipIf(!engine)('rehearsal init --yes on the reference image, without a
   });
 
   it('refuses to overwrite them without --force, and replaces them with it', async () => {
-    const again = await rehearsal(['init', '--yes', '--image', IMAGE, '--sandbox', sandbox], { cwd, env });
+    const again = await rehearsal(['init', '--yes', '--image', IMAGE, '--sandbox', sandbox], {
+      cwd,
+      env,
+    });
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toMatch(/already exist.*\n.*--force/);
     const forced = await rehearsal(
-      ['init', '--yes', '--force', '--image', IMAGE, '--database', 'postgres', '--sandbox', sandbox, '--memory', '256'],
+      [
+        'init',
+        '--yes',
+        '--force',
+        '--image',
+        IMAGE,
+        '--database',
+        'postgres',
+        '--sandbox',
+        sandbox,
+        '--memory',
+        '256',
+      ],
       { cwd, env },
     );
     expect(forced.exitCode, forced.stderr).toBe(0);
@@ -53,7 +81,9 @@ describe.skipIf(!engine)('rehearsal init --yes on the reference image, without a
   it('and `up --detach` runs them: every replica healthy', async () => {
     const up = await rehearsal(['up', '--detach'], { cwd, env });
     expect(up.exitCode, up.stderr).toBe(0);
-    const s = JSON.parse((await rehearsal(['status', '--json'], { cwd, env })).stdout) as SandboxStatus;
+    const s = JSON.parse(
+      (await rehearsal(['status', '--json'], { cwd, env })).stdout,
+    ) as SandboxStatus;
     expect(s.sandboxId).toBe(sandbox);
     const app = s.replicas.filter((r) => r.service === 'reference-service');
     expect(app).toHaveLength(3);

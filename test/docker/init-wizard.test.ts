@@ -37,7 +37,19 @@ describe.skipIf(!engine || !hasTmux)('rehearsal init wizard in tmux, real engine
 
   it('inspects the image, asks, previews the compose model and writes valid files', async () => {
     const command = `env -u CI node ${CLI} init; echo EXIT=$?; sleep 120`;
-    await tmux('new-session', '-d', '-s', 'main', '-x', '120', '-y', '45', '-c', project.dir, command);
+    await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'main',
+      '-x',
+      '120',
+      '-y',
+      '45',
+      '-c',
+      project.dir,
+      command,
+    );
     await waitFor(/\? Image to describe/);
     await tmux('send-keys', '-t', 'main', '-l', 'rehearsal/reference-service:0.1.0');
     await tmux('send-keys', '-t', 'main', 'Enter');
@@ -59,7 +71,9 @@ describe.skipIf(!engine || !hasTmux)('rehearsal init wizard in tmux, real engine
     const done = await waitFor(/EXIT=0/);
     expect(done).toMatch(/Wrote .*marketplace\.json/);
     expect(existsSync(join(project.dir, 'rehearsal.yaml'))).toBe(true);
-    expect(readFileSync(join(project.dir, 'rehearsal.yaml'), 'utf8')).toMatch(/database: \{ kind: postgres \}/);
+    expect(readFileSync(join(project.dir, 'rehearsal.yaml'), 'utf8')).toMatch(
+      /database: \{ kind: postgres \}/,
+    );
     const v = await rehearsal(['validate'], { cwd: project.dir });
     expect(v.exitCode, v.stderr).toBe(0);
   });

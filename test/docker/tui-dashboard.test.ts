@@ -35,11 +35,24 @@ async function waitFor(session: string, re: RegExp, timeoutMs = 180_000): Promis
 async function upIn(session: string, cwd: string, width: number, height: number): Promise<void> {
   // `env -u CI`: Ink draws only the last frame when it believes it runs in CI.
   const command = `env -u CI REHEARSAL_IMAGES=${images} node ${CLI} up; echo EXIT=$?; sleep 600`;
-  const r = await tmux('new-session', '-d', '-s', session, '-x', String(width), '-y', String(height), '-c', cwd, command);
+  const r = await tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    String(width),
+    '-y',
+    String(height),
+    '-c',
+    cwd,
+    command,
+  );
   expect(r.exitCode, r.stderr).toBe(0);
 }
 
-const KEY_ROW = /^k kill {2}K kill selected {2}\+\/- scale {2}↑↓ select {2}l logs {2}\? help {2}q quit$/m;
+const KEY_ROW =
+  /^k kill {2}K kill selected {2}\+\/- scale {2}↑↓ select {2}l logs {2}\? help {2}q quit$/m;
 
 /** The live dashboard: from its header line down (the finished lines above may be any width). */
 function liveArea(text: string): string[] {
@@ -75,9 +88,16 @@ describe.skipIf(!engine || !hasTmux)('the dashboard in tmux', () => {
     await tmux('send-keys', '-t', 'wide', '-');
     await waitFor('wide', /patient-api 2\/2 healthy/, 120_000);
     await tmux('send-keys', '-t', 'wide', '-');
-    await waitFor('wide', /cannot scale "patient-api" to 1: the declaration allows 2\.\.6 instances/, 30_000);
+    await waitFor(
+      'wide',
+      /cannot scale "patient-api" to 1: the declaration allows 2\.\.6 instances/,
+      30_000,
+    );
     await tmux('send-keys', '-t', 'wide', 'q');
-    await waitFor('wide', /Quit\? r leave the sandbox running · d tear it down \(volumes kept\) · esc stay/);
+    await waitFor(
+      'wide',
+      /Quit\? r leave the sandbox running · d tear it down \(volumes kept\) · esc stay/,
+    );
     await tmux('send-keys', '-t', 'wide', 'r');
     const after = await waitFor('wide', /EXIT=0/, 30_000);
     expect(after).toMatch(/left running; `rehearsal down` removes it/);
@@ -87,33 +107,36 @@ describe.skipIf(!engine || !hasTmux)('the dashboard in tmux', () => {
   it.each([
     [80, 40],
     [200, 50],
-  ])('at %i columns the dashboard fits: no line wraps, the key row is whole', async (width, height) => {
-    const session = `w${width}`;
-    await upIn(session, project.dir, width, height);
-    await waitFor(session, /patient-api 2\/2 healthy/); // the count the first session left
-    // Let a stats sample arrive so the memory column is drawn at its widest.
-    const text = await waitFor(session, /\d+\/256M/, 30_000);
-    const live = liveArea(text);
-    expect(live.length).toBeGreaterThan(6);
-    for (const line of live) expect([...line].length, line).toBeLessThanOrEqual(width);
-    expect(text).toMatch(KEY_ROW);
-    expect(live.filter((l) => /^[› ] patient-api-\d/.test(l))).toHaveLength(2);
-    if (width === 200) {
-      await tmux('send-keys', '-t', session, 'q');
-      await waitFor(session, /Quit\?/);
-      await tmux('send-keys', '-t', session, 'd');
-      const end = await waitFor(session, /EXIT=0/, 120_000);
-      expect(end).toMatch(/removed; its volumes are kept/);
-      expect(await labelled(engine!, sandbox)).toEqual({
-        containers: [],
-        networks: [],
-        volumes: [`${sandbox}_database-data`],
-      });
-    } else {
-      await tmux('send-keys', '-t', session, 'q');
-      await waitFor(session, /Quit\?/);
-      await tmux('send-keys', '-t', session, 'r');
-      await waitFor(session, /EXIT=0/, 30_000);
-    }
-  });
+  ])(
+    'at %i columns the dashboard fits: no line wraps, the key row is whole',
+    async (width, height) => {
+      const session = `w${width}`;
+      await upIn(session, project.dir, width, height);
+      await waitFor(session, /patient-api 2\/2 healthy/); // the count the first session left
+      // Let a stats sample arrive so the memory column is drawn at its widest.
+      const text = await waitFor(session, /\d+\/256M/, 30_000);
+      const live = liveArea(text);
+      expect(live.length).toBeGreaterThan(6);
+      for (const line of live) expect([...line].length, line).toBeLessThanOrEqual(width);
+      expect(text).toMatch(KEY_ROW);
+      expect(live.filter((l) => /^[› ] patient-api-\d/.test(l))).toHaveLength(2);
+      if (width === 200) {
+        await tmux('send-keys', '-t', session, 'q');
+        await waitFor(session, /Quit\?/);
+        await tmux('send-keys', '-t', session, 'd');
+        const end = await waitFor(session, /EXIT=0/, 120_000);
+        expect(end).toMatch(/removed; its volumes are kept/);
+        expect(await labelled(engine!, sandbox)).toEqual({
+          containers: [],
+          networks: [],
+          volumes: [`${sandbox}_database-data`],
+        });
+      } else {
+        await tmux('send-keys', '-t', session, 'q');
+        await waitFor(session, /Quit\?/);
+        await tmux('send-keys', '-t', session, 'r');
+        await waitFor(session, /EXIT=0/, 30_000);
+      }
+    },
+  );
 });
