@@ -7,7 +7,14 @@
 // Needs Linux (/proc), tmux and a Docker engine. Everything it creates is removed at the end.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +80,7 @@ async function measure(pid, seconds, during = async () => undefined) {
   return {
     seconds: Math.round(elapsed),
     rendersPerSecond: +((renders() - r0) / (elapsed - 1.1)).toFixed(2),
-    cpuPercentOfOneCore: +((((cpuTicks(pid) - c0) / TICKS) / elapsed) * 100).toFixed(1),
+    cpuPercentOfOneCore: +(((cpuTicks(pid) - c0) / TICKS / elapsed) * 100).toFixed(1),
     rssMeanMB: +(rss.reduce((a, b) => a + b, 0) / rss.length / 1e6).toFixed(1),
     rssMaxMB: +(Math.max(...rss) / 1e6).toFixed(1),
   };
@@ -102,7 +109,10 @@ async function load(seconds) {
 }
 
 try {
-  copyFileSync(join(root, 'templates/reference-service/marketplace.json'), join(dir, 'marketplace.json'));
+  copyFileSync(
+    join(root, 'templates/reference-service/marketplace.json'),
+    join(dir, 'marketplace.json'),
+  );
   writeFileSync(
     join(dir, 'rehearsal.yaml'),
     `sandbox: { name: ${sandbox} }\ndatabase: { kind: postgres }\ntasks:\n  "Patient API":\n    name: patient-api\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n`,
@@ -112,13 +122,21 @@ try {
   await waitFor(new RegExp(`patient-api ${REPLICAS}/${REPLICAS} healthy`));
   await waitFor(/\d+\/256M/, 30_000); // the first stats sample
   const shell = tmux('display', '-p', '-t', 'bench', '#{pane_pid}').trim();
-  const pid = execFileSync('ps', ['--ppid', shell, '-o', 'pid='], { encoding: 'utf8' }).trim().split('\n')[0].trim();
+  const pid = execFileSync('ps', ['--ppid', shell, '-o', 'pid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')[0]
+    .trim();
   if (!existsSync(statsFile)) throw new Error('the dashboard wrote no render counts');
   await sleep(3000); // let start-up work settle before calling it idle
 
   const idle = await measure(pid, IDLE_S);
   const busy = await measure(pid, BUSY_S, load);
-  const result = { replicas: REPLICAS, images, idle, busy: { ...busy, httpRequests: load.requests } };
+  const result = {
+    replicas: REPLICAS,
+    images,
+    idle,
+    busy: { ...busy, httpRequests: load.requests },
+  };
   tmux('send-keys', '-t', 'bench', 'q');
   await waitFor(/Quit\?/, 10_000);
   tmux('send-keys', '-t', 'bench', 'd');

@@ -10,11 +10,13 @@ export function registerDemo(program: Command, ctx: () => CommandContext): void 
     .option('-d, --detach', 'return once healthy instead of following the logs')
     .option('--down', 'when following, remove the sandbox on Ctrl-C')
     .option('--replicas <n>', 'replicas of the reference service (2..6)')
-    .action(async (flags: { detach?: boolean; down?: boolean; replicas?: string }, cmd: Command) => {
-      await runUp(ctx(), {
-        ...flags,
-        file: templatePath('reference-service', 'marketplace.json'),
-        tui: cmd.optsWithGlobals<{ tui?: boolean }>().tui,
-      });
-    });
+    .action(
+      async (flags: { detach?: boolean; down?: boolean; replicas?: string }, cmd: Command) => {
+        await runUp(ctx(), {
+          ...flags,
+          file: templatePath('reference-service', 'marketplace.json'),
+          tui: cmd.optsWithGlobals<{ tui?: boolean }>().tui,
+        });
+      },
+    );
 }

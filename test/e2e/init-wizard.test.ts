@@ -29,7 +29,19 @@ describe.skipIf(!hasTmux)('rehearsal init wizard in tmux, no engine', () => {
   beforeAll(async () => {
     // `env -u CI`: Ink draws only the last frame when it believes it runs in CI.
     const command = `env -u CI DOCKER_HOST=unix:///nonexistent/docker.sock node ${CLI} init; echo EXIT=$?; sleep 60`;
-    const r = await tmux('new-session', '-d', '-s', 'main', '-x', '100', '-y', '30', '-c', project.dir, command);
+    const r = await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'main',
+      '-x',
+      '100',
+      '-y',
+      '30',
+      '-c',
+      project.dir,
+      command,
+    );
     expect(r.exitCode, r.stderr).toBe(0);
   });
   afterAll(async () => {

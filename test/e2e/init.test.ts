@@ -53,7 +53,9 @@ describe('rehearsal init without a terminal', () => {
   });
 
   it('refuses a bad --var before anything else', async () => {
-    const r = await rehearsal(['init', '--yes', '--image', 'x', '--var', 'lower=1'], { env: NO_ENGINE });
+    const r = await rehearsal(['init', '--yes', '--image', 'x', '--var', 'lower=1'], {
+      env: NO_ENGINE,
+    });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/"lower" is not a variable name/);
   });

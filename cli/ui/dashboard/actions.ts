@@ -22,7 +22,13 @@ export interface SnapshotRow {
 /** What the dashboard itself does to its state, besides the core's events. */
 export type UiAction =
   | { type: 'ui.plan'; sandboxId: string; product: string; services: ServiceRow[] }
-  | { type: 'ui.snapshot'; at: number; replicas: SnapshotRow[] }
+  | {
+      type: 'ui.snapshot';
+      at: number;
+      replicas: SnapshotRow[];
+      /** Service → the replica count `up` settled on (it keeps a running count it was not told to change). */
+      desired?: Record<string, number>;
+    }
   | { type: 'ui.log'; container: string; text: string }
   | { type: 'ui.tick'; now: number }
   | { type: 'ui.select'; delta: number }

@@ -78,7 +78,7 @@ export function createController(
     }
     dispatch({ type: 'ui.phase', phase: 'running' });
     try {
-      dispatch({ type: 'ui.snapshot', at: now(), replicas: await ops.snapshot() });
+      dispatch({ type: 'ui.snapshot', at: now(), ...(await ops.snapshot()) });
     } catch (err) {
       notice(`could not read the replicas' status: ${(err as Error).message}`);
     }

@@ -9,6 +9,7 @@ import { sandboxLogs } from '../../../sandbox/sandbox/logs.js';
 import { monitor } from '../../../sandbox/sandbox/monitor.js';
 import { listReplicas } from '../../../sandbox/sandbox/replicas.js';
 import { scale } from '../../../sandbox/sandbox/scale.js';
+import { readDesired } from '../../../sandbox/sandbox/state.js';
 import { status } from '../../../sandbox/sandbox/status.js';
 import { killReplica, supervise } from '../../../sandbox/sandbox/supervise.js';
 import { up, type UpOptions } from '../../../sandbox/sandbox/up.js';
@@ -22,7 +23,7 @@ import { keepRunning } from './keep-running.js';
  */
 export interface DashboardOps {
   up(signal: AbortSignal): Promise<void>;
-  snapshot(): Promise<SnapshotRow[]>;
+  snapshot(): Promise<{ replicas: SnapshotRow[]; desired?: Record<string, number> }>;
   /**
    * Supervisor, resource monitor, cron and log follower, each restarted if it fails; they end
    * when the signal aborts.
@@ -53,8 +54,8 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
   return {
     up: (signal) => up(plan, { engine, emit, signal, ...ctx.upOptions }),
     async snapshot() {
-      const s = await status(plan, engine);
-      return s.replicas
+      const [s, desired] = await Promise.all([status(plan, engine), readDesired(plan.stateDir)]);
+      const replicas = s.replicas
         .filter((r) => r.state !== 'gone')
         .map((r) => ({
           container: r.container,
@@ -65,11 +66,19 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
           ...(r.uptimeSeconds !== undefined ? { uptimeSeconds: r.uptimeSeconds } : {}),
           memoryLimitBytes: r.memoryLimitBytes,
         }));
+      return { replicas, ...(desired ? { desired } : {}) };
     },
     follow(log, signal, onFailure) {
       scheduleCron(plan, engine, emit, signal);
-      const report = (what: string) => (err: Error) =>
-        onFailure(`${what}: ${err.message}; restarting it`);
+      // Each distinct failure is said once: a stream the engine keeps closing must not fill the
+      // screen with the same line every few seconds.
+      const said = new Set<string>();
+      const report = (what: string) => (err: Error) => {
+        const line = `${what}: ${err.message}; restarting it`;
+        if (said.has(line)) return;
+        said.add(line);
+        onFailure(`${line} (said once)`);
+      };
       return [
         keepRunning(() => supervise(plan, { engine, emit, signal }), signal, report('supervisor')),
         keepRunning(() => monitor(plan, { engine, emit, signal }), signal, report('monitor')),

@@ -20,7 +20,8 @@ function session(s: DashboardState, a: DashboardAction): DashboardState {
     case 'ui.tick':
       // Only a change on screen is worth a render: past two minutes an uptime shows whole minutes.
       return s.replicas.some(
-        (r) => r.startedAt !== undefined && uptime(a.now - r.startedAt) !== uptime(s.now - r.startedAt),
+        (r) =>
+          r.startedAt !== undefined && uptime(a.now - r.startedAt) !== uptime(s.now - r.startedAt),
       )
         ? { ...s, now: a.now }
         : s;

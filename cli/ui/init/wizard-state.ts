@@ -3,6 +3,8 @@ import { answersFromFlags, type GivenAnswers } from '../../../sandbox/init/answe
 import type { ProposalCheck } from '../../../sandbox/init/check.js';
 import type { ImageFacts } from '../../../sandbox/init/image-facts.js';
 import { QUESTIONS, type InitAnswers } from '../../../sandbox/init/questions.js';
+import { moveChoice } from '../components/ChoiceInput.js';
+import { applyEdit, type TextEdit } from '../components/TextInput.js';
 
 export type WizardStep = 'image' | 'inspecting' | 'ask' | 'preview' | 'overwrite' | 'writing';
 
@@ -26,12 +28,13 @@ export interface WizardState {
 }
 
 export type WizardAction =
-  | { type: 'image.edit'; text: string }
+  | { type: 'image.edit'; edit: TextEdit }
   | { type: 'image.submit' }
   | { type: 'inspect.progress'; text: string }
   | { type: 'inspect.done'; facts: ImageFacts }
   | { type: 'inspect.failed'; error: string }
-  | { type: 'answer.edit'; text: string }
+  | { type: 'answer.edit'; edit: TextEdit }
+  | { type: 'answer.move'; delta: number }
   | { type: 'answer.submit' }
   | { type: 'back' }
   | { type: 'check.done'; check: ProposalCheck }
@@ -109,7 +112,7 @@ function ask(s: WizardState, index: number): WizardState {
 export function wizardReducer(s: WizardState, a: WizardAction): WizardState {
   switch (a.type) {
     case 'image.edit':
-      return { ...s, image: a.text, imageError: undefined };
+      return { ...s, image: applyEdit(s.image, a.edit), imageError: undefined };
     case 'image.submit':
       return s.image.trim() === ''
         ? { ...s, imageError: 'type the image to describe, e.g. vendor/service:1.0' }
@@ -120,13 +123,21 @@ export function wizardReducer(s: WizardState, a: WizardAction): WizardState {
       return ask({ ...s, facts: a.facts, image: a.facts.image }, nextOpen(s, 0));
     case 'inspect.failed':
       return { ...s, step: 'image', imageError: a.error };
-    case 'answer.edit': {
+    case 'answer.edit':
+    case 'answer.move': {
       const q = QUESTIONS[s.index];
       if (!q || s.step !== 'ask') return s;
-      const parsed = q.parse(a.text, answersSoFar(s, s.index));
+      const current = s.texts[q.key] ?? '';
+      const text =
+        a.type === 'answer.edit'
+          ? applyEdit(current, a.edit)
+          : q.choices
+            ? moveChoice(q.choices, current, a.delta)
+            : current;
+      const parsed = q.parse(text, answersSoFar(s, s.index));
       return {
         ...s,
-        texts: { ...s.texts, [q.key]: a.text },
+        texts: { ...s.texts, [q.key]: text },
         error: parsed.ok ? undefined : parsed.error,
       };
     }

@@ -14,17 +14,20 @@ function setup(overrides: Partial<DashboardOps> = {}, downOnInterrupt = false) {
   const followSignals: AbortSignal[] = [];
   const ops: DashboardOps = {
     up: vi.fn(async () => undefined),
-    snapshot: vi.fn(async () => [
-      {
-        container: 'demo-patient-api-1',
-        service: 'patient-api',
-        replica: 1,
-        running: true,
-        health: 'healthy' as const,
-        uptimeSeconds: 3,
-        memoryLimitBytes: 1,
-      },
-    ]),
+    snapshot: vi.fn(async () => ({
+      replicas: [
+        {
+          container: 'demo-patient-api-1',
+          service: 'patient-api',
+          replica: 1,
+          running: true,
+          health: 'healthy' as const,
+          uptimeSeconds: 3,
+          memoryLimitBytes: 1,
+        },
+      ],
+      desired: { 'patient-api': 2 },
+    })),
     follow: vi.fn((log: (c: string, t: string) => void, signal: AbortSignal) => {
       followSignals.push(signal);
       log('demo-patient-api-1', 'listening');
@@ -46,6 +49,8 @@ describe('dashboard controller', () => {
     const s = store.getState();
     expect(s.phase).toBe('running');
     expect(s.replicas.map((r) => r.container)).toEqual(['demo-patient-api-1']);
+    // `up` kept the two replicas that ran: the count to scale from is 2, not the plan's 3.
+    expect(s.services.find((x) => x.name === 'patient-api')?.desired).toBe(2);
     expect(s.logs['demo-patient-api-1']?.lines).toEqual(['listening']);
     expect(followSignals[0]?.aborted).toBe(false);
   });
@@ -89,11 +94,11 @@ describe('dashboard controller', () => {
     expect(ops.kill).toHaveBeenNthCalledWith(1, undefined);
     expect(ops.kill).toHaveBeenNthCalledWith(2, 'demo-patient-api-1');
     c.handle({ kind: 'scale', service: 'patient-api', delta: 1 });
-    expect(store.getState().ui.busy).toBe('scaling patient-api to 4…');
+    expect(store.getState().ui.busy).toBe('scaling patient-api to 3…');
     c.handle({ kind: 'scale', service: 'patient-api', delta: 1 });
     await settle();
     expect(ops.scale).toHaveBeenCalledTimes(1);
-    expect(ops.scale).toHaveBeenCalledWith('patient-api', 4, expect.any(AbortSignal));
+    expect(ops.scale).toHaveBeenCalledWith('patient-api', 3, expect.any(AbortSignal));
     const texts = store.getState().finished.items.map((i) => i.text);
     expect(texts).toContain('a scale of patient-api is still running; wait for it');
     expect(texts).toContain(

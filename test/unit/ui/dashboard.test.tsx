@@ -38,6 +38,7 @@ describe('Dashboard', () => {
 
   it('turns keys into commands and follows the selection in the log pane', async () => {
     const { store, commands, stdin, lastFrame } = mount();
+    await settle();
     store.dispatch({ type: 'ui.log', container: 'demo-patient-api-2', text: 'GET /Patient 200' });
     stdin.write('\u001B[B'); // ↓ from the first row
     await settle();
@@ -52,6 +53,7 @@ describe('Dashboard', () => {
 
   it('shows the help and the quit question', async () => {
     const { stdin, lastFrame } = mount();
+    await settle();
     stdin.write('?');
     await settle();
     expect(frame(lastFrame())).toMatch(/Keys\n\s+k\s+kill a random task replica/);

@@ -1,8 +1,8 @@
 import { cleanup, render } from 'ink-testing-library';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ChoiceInput } from '../../../cli/ui/components/ChoiceInput.js';
-import { TextInput } from '../../../cli/ui/components/TextInput.js';
+import { ChoiceInput, moveChoice } from '../../../cli/ui/components/ChoiceInput.js';
+import { TextInput, applyEdit } from '../../../cli/ui/components/TextInput.js';
 import { AnswersList } from '../../../cli/ui/init/components/AnswersList.js';
 import { ComposePreview } from '../../../cli/ui/init/components/ComposePreview.js';
 import { FactsPanel } from '../../../cli/ui/init/components/FactsPanel.js';
@@ -30,43 +30,56 @@ describe('FactsPanel', () => {
 
 function Controlled({ initial, onSubmit }: { initial: string; onSubmit: (v: string) => void }) {
   const [value, setValue] = useState(initial);
-  return <TextInput value={value} onChange={setValue} onSubmit={() => onSubmit(value)} />;
+  return (
+    <TextInput
+      value={value}
+      onEdit={(edit) => setValue((v) => applyEdit(v, edit))}
+      onSubmit={() => onSubmit(value)}
+    />
+  );
 }
 
 describe('TextInput', () => {
   it('types, deletes, clears with Ctrl-U, keeps pasted text, submits on Enter', async () => {
+    // Keys sent without waiting for a render in between must all count.
     const onSubmit = vi.fn();
     const { stdin, lastFrame } = render(<Controlled initial="512" onSubmit={onSubmit} />);
+    await settle(); // useInput listens once its effect has run
     stdin.write('\u007f'); // backspace
     await settle();
     stdin.write('0');
     await settle();
-    expect(frame(lastFrame())).toBe('510');
+    await vi.waitFor(() => expect(frame(lastFrame())).toBe('510'));
     stdin.write('\u0015'); // Ctrl-U
     await settle();
     stdin.write('vendor/app:1');
     await settle();
+    await vi.waitFor(() => expect(frame(lastFrame())).toBe('vendor/app:1'));
     stdin.write('\r');
-    await settle();
-    expect(onSubmit).toHaveBeenCalledWith('vendor/app:1');
+    await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('vendor/app:1'), {
+      timeout: 3000,
+    });
   });
 });
 
 describe('ChoiceInput', () => {
-  it('moves with the arrows and wraps around', async () => {
-    const onChange = vi.fn();
+  it('reports moves with the arrows; moveChoice wraps around', async () => {
+    const onMove = vi.fn();
     const { stdin, lastFrame } = render(
       <ChoiceInput
         choices={['postgres', 'mariadb', 'redis', 'none'] as const}
         value="none"
-        onChange={onChange}
+        onMove={onMove}
         onSubmit={() => undefined}
       />,
     );
+    await settle();
     expect(frame(lastFrame())).toBe(' postgres    mariadb    redis    none');
     stdin.write('\u001B[C'); // →
     await settle();
-    expect(onChange).toHaveBeenCalledWith('postgres');
+    expect(onMove).toHaveBeenCalledWith(1);
+    expect(moveChoice(['postgres', 'mariadb', 'redis', 'none'], 'none', 1)).toBe('postgres');
+    expect(moveChoice(['postgres', 'mariadb', 'redis', 'none'], 'postgres', -1)).toBe('none');
   });
 });
 
@@ -80,7 +93,8 @@ describe('QuestionPrompt', () => {
         position={[3, 8]}
         value="512"
         error={undefined}
-        onChange={() => undefined}
+        onEdit={() => undefined}
+        onMove={() => undefined}
         onSubmit={() => undefined}
         width={WIDTH}
       />,
@@ -92,7 +106,8 @@ describe('QuestionPrompt', () => {
         position={[3, 8]}
         value="12"
         error="the memory limit must be from 16 to 1048576"
-        onChange={() => undefined}
+        onEdit={() => undefined}
+        onMove={() => undefined}
         onSubmit={() => undefined}
         width={WIDTH}
       />,
@@ -104,7 +119,8 @@ describe('QuestionPrompt', () => {
         position={[8, 8]}
         value="postgres"
         error={undefined}
-        onChange={() => undefined}
+        onEdit={() => undefined}
+        onMove={() => undefined}
         onSubmit={() => undefined}
         width={WIDTH}
       />,

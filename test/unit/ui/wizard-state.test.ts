@@ -18,7 +18,10 @@ describe('wizardReducer', () => {
     expect(s.step).toBe('image');
     s = run(s, [{ type: 'image.submit' }]);
     expect(s.imageError).toMatch(/type the image/);
-    s = run(s, [{ type: 'image.edit', text: 'vendor/x:1' }, { type: 'image.submit' }]);
+    s = run(s, [
+      { type: 'image.edit', edit: { kind: 'append', text: 'vendor/x:1' } },
+      { type: 'image.submit' },
+    ]);
     expect(s.step).toBe('inspecting');
     s = run(s, [{ type: 'inspect.failed', error: 'cannot pull image vendor/x:1' }]);
     expect(s).toMatchObject({ step: 'image', imageError: 'cannot pull image vendor/x:1' });
@@ -44,14 +47,20 @@ describe('wizardReducer', () => {
       { type: 'inspect.done', facts },
     ]);
     expect(s.index).toBe(2); // memory
-    s = run(s, [{ type: 'answer.edit', text: '12' }]);
+    s = run(s, [
+      { type: 'answer.edit', edit: { kind: 'clear' } },
+      { type: 'answer.edit', edit: { kind: 'append', text: '12' } },
+    ]);
     expect(s.error).toMatch(/from 16 to/);
     expect(candidateAnswers(s)).toBeUndefined();
     s = run(s, [{ type: 'answer.submit' }]);
     expect(s.index).toBe(2);
-    s = run(s, [{ type: 'answer.edit', text: '1024' }, { type: 'answer.submit' }]);
+    s = run(s, [
+      { type: 'answer.edit', edit: { kind: 'append', text: '00' } },
+      { type: 'answer.submit' },
+    ]);
     expect(s).toMatchObject({ index: 3, error: undefined });
-    expect(candidateAnswers(s)).toMatchObject({ memory: 1024, instancesMax: 6, database: 'none' });
+    expect(candidateAnswers(s)).toMatchObject({ memory: 1200, instancesMax: 6, database: 'none' });
   });
 
   it('goes back with esc, skipping flag answers, and reaches the preview after the last question', () => {
@@ -91,5 +100,26 @@ describe('wizardReducer', () => {
       { type: 'preview.confirm', existing: [] },
     ]);
     expect(fresh.step).toBe('writing');
+  });
+
+  it('moves through the database choices with the arrows', () => {
+    let s = run(
+      initialWizard('img', {
+        name: 'N',
+        sandbox: 's',
+        memory: '1',
+        instancesMin: '2',
+        instancesMax: '3',
+        port: '1',
+        healthPath: '/',
+      }),
+      [{ type: 'inspect.done', facts }],
+    );
+    expect(s).toMatchObject({ index: 7, texts: { database: 'none' } });
+    s = run(s, [
+      { type: 'answer.move', delta: 1 },
+      { type: 'answer.move', delta: 1 },
+    ]);
+    expect(s.texts.database).toBe('mariadb');
   });
 });

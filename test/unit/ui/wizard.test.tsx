@@ -96,10 +96,13 @@ describe('Wizard', () => {
     const s = services();
     const { stdin, lastFrame } = await mount(s, 'rehearsal/reference-service:0.1.0');
     await press(stdin, [ENTER, ENTER, '\u0015', '8']);
-    expect(frame(lastFrame())).toMatch(/the memory limit must be from 16 to 1048576/);
+    await vi.waitFor(() =>
+      expect(frame(lastFrame())).toMatch(/the memory limit must be from 16 to 1048576/),
+    );
     await press(stdin, ['00']);
-    await settle(300);
-    expect(frame(lastFrame())).toMatch(/✓ marketplace.json and rehearsal.yaml are valid/);
+    await vi.waitFor(() =>
+      expect(frame(lastFrame())).toMatch(/✓ marketplace.json and rehearsal.yaml are valid/),
+    );
     expect(s.check).toHaveBeenCalled();
   });
 });

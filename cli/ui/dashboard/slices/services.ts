@@ -11,6 +11,14 @@ export function servicesReducer(rows: ServiceRow[], a: DashboardAction): Service
         const s = a.services.find((x) => x.name === r.name);
         return s ? { ...r, desired: s.replicas } : r;
       });
+    case 'ui.snapshot': {
+      const desired = a.desired;
+      if (!desired) return rows;
+      return rows.map((r) => {
+        const count = desired[r.name];
+        return count !== undefined ? { ...r, desired: count } : r;
+      });
+    }
     case 'scale.planned':
       return rows.map((r) => (r.name === a.service ? { ...r, desired: a.to } : r));
     default:

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { Question } from '../../../../sandbox/init/questions.js';
 import { ChoiceInput } from '../../components/ChoiceInput.js';
-import { TextInput } from '../../components/TextInput.js';
+import { TextInput, type TextEdit } from '../../components/TextInput.js';
 
 /** One question: its prompt, the answer being typed (proposal prefilled), and its problem. */
 export function QuestionPrompt({
@@ -9,7 +9,8 @@ export function QuestionPrompt({
   position,
   value,
   error,
-  onChange,
+  onEdit,
+  onMove,
   onSubmit,
   width,
 }: {
@@ -17,7 +18,8 @@ export function QuestionPrompt({
   position: [number, number];
   value: string;
   error: string | undefined;
-  onChange: (value: string) => void;
+  onEdit: (edit: TextEdit) => void;
+  onMove: (delta: number) => void;
   onSubmit: () => void;
   width: number;
 }) {
@@ -36,11 +38,11 @@ export function QuestionPrompt({
           <ChoiceInput
             choices={question.choices}
             value={value}
-            onChange={onChange}
+            onMove={onMove}
             onSubmit={onSubmit}
           />
         ) : (
-          <TextInput value={value} onChange={onChange} onSubmit={onSubmit} />
+          <TextInput value={value} onEdit={onEdit} onSubmit={onSubmit} />
         )}
       </Box>
       <Text wrap="truncate" color={error ? 'red' : undefined} dimColor={!error}>

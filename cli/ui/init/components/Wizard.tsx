@@ -143,7 +143,7 @@ export function Wizard({
               <Text>{'  '}</Text>
               <TextInput
                 value={s.image}
-                onChange={(text) => dispatch({ type: 'image.edit', text })}
+                onEdit={(edit) => dispatch({ type: 'image.edit', edit })}
                 onSubmit={() => dispatch({ type: 'image.submit' })}
               />
             </Box>
@@ -170,7 +170,8 @@ export function Wizard({
             position={[open.indexOf(question) + 1, open.length]}
             value={s.texts[question.key] ?? ''}
             error={s.error}
-            onChange={(text) => dispatch({ type: 'answer.edit', text })}
+            onEdit={(edit) => dispatch({ type: 'answer.edit', edit })}
+            onMove={(delta) => dispatch({ type: 'answer.move', delta })}
             onSubmit={() => dispatch({ type: 'answer.submit' })}
             width={width}
           />
