@@ -80,16 +80,24 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
         onFailure(`${line} (said once)`);
       };
       return [
-        keepRunning(() => supervise(plan, { engine, emit, signal }), signal, report('supervisor')),
-        keepRunning(() => monitor(plan, { engine, emit, signal }), signal, report('monitor')),
         keepRunning(
-          async (attempt) => {
+          (_n, run) => supervise(plan, { engine, emit, signal: run }),
+          signal,
+          report('supervisor'),
+        ),
+        keepRunning(
+          (_n, run) => monitor(plan, { engine, emit, signal: run }),
+          signal,
+          report('monitor'),
+        ),
+        keepRunning(
+          async (attempt, run) => {
             // The first run shows a little history; a restart only what is new.
             const tail = attempt === 0 ? 20 : 0;
             for await (const l of sandboxLogs(engine, plan.sandboxId, {
               follow: true,
               tail,
-              signal,
+              signal: run,
             }))
               log(l.container, l.text);
           },

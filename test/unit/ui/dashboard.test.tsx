@@ -67,10 +67,15 @@ describe('Dashboard', () => {
   it('completes the app with the outcome, leaving only the finished lines', async () => {
     const { store, lastFrame } = mount();
     store.dispatch({ type: 'ui.outcome', outcome: { value: { exitCode: 0, message: 'bye' } } });
-    await settle();
-    const text = frame(lastFrame());
-    expect(text).not.toMatch(/REPLICA/);
-    expect(text).toMatch(/Sandbox demo is up/);
+    // Ink renders the final frame on its own schedule: wait for it rather than a fixed delay.
+    await vi.waitFor(
+      () => {
+        const text = frame(lastFrame());
+        expect(text).not.toMatch(/REPLICA/);
+        expect(text).toMatch(/Sandbox demo is up/);
+      },
+      { timeout: 3000 },
+    );
   });
 
   it('does not render for a log line of a replica that is not on screen', async () => {

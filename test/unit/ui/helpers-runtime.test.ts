@@ -25,6 +25,22 @@ describe('keepRunning', () => {
     expect(failures).toEqual(['stream closed']);
   });
 
+  it('gives each run its own signal and aborts it when the run ends', async () => {
+    const ac = new AbortController();
+    const runs: AbortSignal[] = [];
+    await keepRunning(
+      async (attempt, run) => {
+        runs.push(run);
+        if (attempt === 1) ac.abort();
+      },
+      ac.signal,
+      () => undefined,
+      1,
+    );
+    expect(runs).toHaveLength(2);
+    expect(runs.every((r) => r.aborted)).toBe(true);
+  });
+
   it('does not report the failure an abort causes', async () => {
     const ac = new AbortController();
     const onFailure = vi.fn();
