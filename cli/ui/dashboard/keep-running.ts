@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -16,6 +17,8 @@ export async function keepRunning(
 ): Promise<void> {
   for (let attempt = 0; !signal.aborted; attempt++) {
     const run = new AbortController();
+    // A log stream per replica listens on it: more than Node's default of 10 is expected here.
+    setMaxListeners(100, run.signal);
     const stop = () => run.abort();
     signal.addEventListener('abort', stop, { once: true });
     try {

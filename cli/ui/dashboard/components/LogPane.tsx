@@ -14,7 +14,11 @@ export function LogPane({
   height: number;
   width: number;
 }) {
-  const lines = buffer?.lines.slice(-height) ?? [];
+  // Cut here, cheaply: Ink would otherwise measure every character of a long line each render
+  // only to drop most of them (its own truncation stays as the guard for wide characters).
+  const lines = (buffer?.lines.slice(-height) ?? []).map((l) =>
+    l.length > width ? `${l.slice(0, width - 1)}…` : l,
+  );
   const kept = buffer
     ? `${buffer.lines.length} line(s) kept${buffer.dropped ? `, ${buffer.dropped} older dropped` : ''}`
     : '';
