@@ -33,6 +33,8 @@ const sandbox = `bench-tui-${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'rehearsal-bench-tui-'));
 const statsFile = join(dir, 'renders.json');
 const images = process.env.REHEARSAL_IMAGES ?? 'official';
+// Its own TLS edge port, so a sandbox left running elsewhere (on 8443) does not get in the way.
+const proxyPort = 20000 + Math.floor(Math.random() * 20000);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'bench');
@@ -40,7 +42,7 @@ const cliRun = (...args) =>
   execFileSync('node', [cli, ...args], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, REHEARSAL_IMAGES: images },
+    env: { ...process.env, REHEARSAL_IMAGES: images, REHEARSAL_PROXY_PORT: String(proxyPort) },
   });
 
 async function waitFor(re, timeoutMs = 300_000) {
@@ -48,6 +50,7 @@ async function waitFor(re, timeoutMs = 300_000) {
   while (Date.now() < end) {
     const text = screen();
     if (re.test(text)) return text;
+    if (/^EXIT=\d+$/m.test(text)) throw new Error(`rehearsal ended before ${re}:\n${text}`);
     await sleep(250);
   }
   throw new Error(`timed out waiting for ${re}:\n${screen()}`);
@@ -117,7 +120,7 @@ try {
     join(dir, 'rehearsal.yaml'),
     `sandbox: { name: ${sandbox} }\ndatabase: { kind: postgres }\ntasks:\n  "Patient API":\n    name: patient-api\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n`,
   );
-  const command = `env -u CI REHEARSAL_IMAGES=${images} REHEARSAL_RENDER_STATS=${statsFile} node ${cli} up --replicas ${REPLICAS}; echo EXIT=$?; sleep 600`;
+  const command = `env -u CI REHEARSAL_IMAGES=${images} REHEARSAL_PROXY_PORT=${proxyPort} REHEARSAL_RENDER_STATS=${statsFile} node ${cli} up --replicas ${REPLICAS}; echo EXIT=$?; sleep 600`;
   tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', '-c', dir, command);
   await waitFor(new RegExp(`patient-api ${REPLICAS}/${REPLICAS} healthy`));
   await waitFor(/\d+\/256M/, 30_000); // the first stats sample

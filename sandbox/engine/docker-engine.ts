@@ -315,7 +315,6 @@ export class DockerEngine implements Engine {
       stderr: true,
       ...(options.tail !== undefined ? { tail: options.tail } : {}),
       ...(options.since !== undefined ? { since: options.since } : {}),
-      ...(signal ? { abortSignal: signal } : {}),
     };
     if (options.follow) {
       const stream = (await container.logs({ ...base, follow: true })) as unknown as Readable;

@@ -8,7 +8,11 @@ import { labelled, removeSandbox, testEngine } from '../helpers/engine.js';
 
 const engine = await testEngine();
 const IMAGE = 'rehearsal/reference-service:0.1.0';
-const env = { REHEARSAL_IMAGES: process.env.REHEARSAL_IMAGES ?? 'offline' };
+const env = {
+  REHEARSAL_IMAGES: process.env.REHEARSAL_IMAGES ?? 'offline',
+  // Its own TLS edge port, so a sandbox left running elsewhere (on 8443) does not get in the way.
+  REHEARSAL_PROXY_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+};
 
 describe.skipIf(!engine)('rehearsal init --yes on the reference image, without a terminal', () => {
   const project = tempDir('rehearsal-init-');

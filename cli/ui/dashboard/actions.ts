@@ -21,7 +21,14 @@ export interface SnapshotRow {
 
 /** What the dashboard itself does to its state, besides the core's events. */
 export type UiAction =
-  | { type: 'ui.plan'; sandboxId: string; product: string; services: ServiceRow[] }
+  | {
+      type: 'ui.plan';
+      sandboxId: string;
+      product: string;
+      services: ServiceRow[];
+      /** The TLS edge's URL of each HTTP task, when the sandbox has an edge. */
+      endpoints?: { service: string; url: string }[];
+    }
   | {
       type: 'ui.snapshot';
       at: number;

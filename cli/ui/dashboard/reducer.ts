@@ -16,7 +16,7 @@ export function rolesOf(state: Pick<DashboardState, 'services'>): Record<string,
 function session(s: DashboardState, a: DashboardAction): DashboardState {
   switch (a.type) {
     case 'ui.plan':
-      return { ...s, sandboxId: a.sandboxId, product: a.product };
+      return { ...s, sandboxId: a.sandboxId, product: a.product, endpoints: a.endpoints ?? [] };
     case 'ui.tick':
       // Only a change on screen is worth a render: past two minutes an uptime shows whole minutes.
       return s.replicas.some(

@@ -68,10 +68,15 @@ export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult
     emit: (event) => store.dispatch({ ...event, at: Date.now() }),
     upOptions: run.upOptions,
   });
+  const proxy = run.plan.proxy;
   store.dispatch({
     type: 'ui.plan',
     sandboxId: run.plan.sandboxId,
     product: run.plan.productName,
+    endpoints: (proxy?.routes ?? []).map((r) => ({
+      service: r.service,
+      url: `https://${r.host}:${proxy?.port ?? 8443}`,
+    })),
     services: run.plan.services.map((s) => ({
       name: s.name,
       role: s.role,

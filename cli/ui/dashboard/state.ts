@@ -90,6 +90,7 @@ export interface DashboardResult {
 export interface DashboardState {
   sandboxId?: string;
   product?: string;
+  endpoints: { service: string; url: string }[];
   phase: 'starting' | 'running' | 'stopping' | 'stopped';
   now: number;
   services: ServiceRow[];
@@ -104,6 +105,7 @@ export interface DashboardState {
 export function initialState(now: number): DashboardState {
   return {
     phase: 'starting',
+    endpoints: [],
     now,
     services: [],
     replicas: [],

@@ -37,6 +37,7 @@ export const PLAN: DashboardAction = {
   type: 'ui.plan',
   sandboxId: 'demo',
   product: 'Rehearsal Reference Patient Service',
+  endpoints: [{ service: 'patient-api', url: 'https://patient-api.rehearsal.localhost:8443' }],
   services: [
     { name: 'database', role: 'database', desired: 1, min: 1, max: 1 },
     {

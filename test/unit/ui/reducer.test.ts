@@ -285,4 +285,27 @@ describe('dashboardReducer', () => {
     const old = dashboardReducer(s, { type: 'ui.tick', now: T0 + 10 * 60_000 + 30_000 }); // minutes now
     expect(dashboardReducer(old, { type: 'ui.tick', now: T0 + 10 * 60_000 + 35_000 })).toBe(old);
   });
+
+  it('ignores a sample that would look the same on screen', () => {
+    const s = runningState();
+    const row = s.replicas.find((r) => r.container === api2.container)!;
+    const same = at({
+      type: 'replica.stats',
+      ...api2,
+      memoryBytes: row.memoryBytes! + 1000,
+      memoryLimitBytes: row.memoryLimitBytes!,
+      cpuPercent: row.cpuPercent! + 0.2,
+    });
+    expect(dashboardReducer(s, same)).toBe(s);
+    const busier = at({
+      type: 'replica.stats',
+      ...api2,
+      memoryBytes: row.memoryBytes!,
+      memoryLimitBytes: row.memoryLimitBytes!,
+      cpuPercent: 40,
+    });
+    expect(
+      dashboardReducer(s, busier).replicas.find((r) => r.container === api2.container)?.cpuPercent,
+    ).toBe(40);
+  });
 });

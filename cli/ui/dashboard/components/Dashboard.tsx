@@ -45,6 +45,7 @@ export function Dashboard({
   const now = useStore(store, (s) => s.now);
   const sandboxId = useStore(store, (s) => s.sandboxId);
   const product = useStore(store, (s) => s.product);
+  const endpoints = useStore(store, (s) => s.endpoints);
   const complete = useComplete<DashboardResult>();
   const { columns, rows: height } = useTerminalSize();
   const width = Math.max(20, columns);
@@ -71,13 +72,22 @@ export function Dashboard({
   const limits = Object.fromEntries(services.map((s) => [s.name, s.memoryLimitBytes]));
   // Everything but the log lines, so the live area stays shorter than the terminal: Ink
   // redraws the whole screen, flickering, once its output is as tall as the terminal.
-  const chrome = 2 + (images.length ? images.length + 1 : 0) + ordered.length + 2 + 4;
+  const chrome =
+    2 +
+    (endpoints.length ? 1 : 0) +
+    (images.length ? images.length + 1 : 0) +
+    ordered.length +
+    2 +
+    4;
   const logHeight = Math.max(3, Math.min(20, height - chrome - 2));
   return (
     <>
       {finished}
       <Box flexDirection="column" width={width}>
-        <Header state={{ sandboxId, product, phase, services, replicas }} width={width} />
+        <Header
+          state={{ sandboxId, product, phase, services, replicas, endpoints }}
+          width={width}
+        />
         <ProgressPanel images={images} width={width} />
         <ReplicasPanel
           rows={ordered}

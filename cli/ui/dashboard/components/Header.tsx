@@ -13,7 +13,10 @@ export function Header({
   state,
   width,
 }: {
-  state: Pick<DashboardState, 'sandboxId' | 'product' | 'phase' | 'services' | 'replicas'>;
+  state: Pick<
+    DashboardState,
+    'sandboxId' | 'product' | 'phase' | 'services' | 'replicas' | 'endpoints'
+  >;
   width: number;
 }) {
   const phase = PHASE[state.phase];
@@ -38,6 +41,16 @@ export function Header({
       {summary ? (
         <Text wrap="truncate" dimColor>
           {summary}
+        </Text>
+      ) : null}
+      {state.endpoints.length > 0 ? (
+        <Text wrap="truncate">
+          {state.endpoints.map((e, i) => (
+            <Text key={e.service}>
+              {i > 0 ? ' · ' : ''}
+              {e.service} <Text color="cyan">{e.url}</Text>
+            </Text>
+          ))}
         </Text>
       ) : null}
     </Box>

@@ -73,7 +73,7 @@ export function ReplicasPanel({
         const ratio = r.memoryBytes !== undefined && limit ? r.memoryBytes / limit : 0;
         const running = r.state === 'running';
         const up = r.startedAt !== undefined && running ? uptime(now - r.startedAt) : '-';
-        const cpu = r.cpuPercent !== undefined && running ? `${r.cpuPercent.toFixed(1)}%` : '-';
+        const cpu = r.cpuPercent !== undefined && running ? `${Math.round(r.cpuPercent)}%` : '-';
         const rate = r.requestsPerSecond?.toFixed(1) ?? '-';
         return (
           <Text key={r.container} wrap="truncate" inverse={isSelected}>

@@ -1,3 +1,4 @@
+import { mib } from '../../format.js';
 import type { DashboardAction } from '../actions.js';
 import type { ReplicaRow } from '../state.js';
 
@@ -70,7 +71,15 @@ export function replicasReducer(rows: ReplicaRow[], a: DashboardAction): Replica
     case 'replica.replaced':
       return a.died === a.replacement ? rows : rows.filter((r) => r.container !== a.died);
     case 'replica.stats': {
-      if (!rows.some((r) => r.container === a.container)) return rows;
+      const row = rows.find((r) => r.container === a.container);
+      if (!row) return rows;
+      // A sample that would look the same on screen is not a change: no render for it.
+      const same =
+        row.memoryBytes !== undefined &&
+        mib(row.memoryBytes) === mib(a.memoryBytes) &&
+        Math.round(row.cpuPercent ?? -1) === Math.round(a.cpuPercent) &&
+        row.memoryLimitBytes === a.memoryLimitBytes;
+      if (same) return rows;
       return upsert(rows, a, (r) => ({
         ...(r as ReplicaRow),
         memoryBytes: a.memoryBytes,
