@@ -90,6 +90,7 @@ describe.skipIf(!engine)('databases other than PostgreSQL', () => {
         'database:healthy',
         'probe:healthy',
         'probe:healthy',
+        'proxy:healthy',
       ]);
       if (c.kind === 'mariadb') {
         const url = status.replicas.find((r) => r.service === 'probe')!.urls['8080']!;

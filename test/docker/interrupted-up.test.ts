@@ -60,6 +60,7 @@ describe.skipIf(!engine)('an up interrupted by SIGKILL', () => {
       `${id}-patient-api-1`,
       `${id}-patient-api-2`,
       `${id}-patient-api-3`,
+      `${id}-proxy-1`,
     ]);
     expect(first.networks).toEqual([`${id}_default`]);
     const again = await rehearsal(['up', '--detach'], { cwd });
