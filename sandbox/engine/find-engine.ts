@@ -109,7 +109,9 @@ export async function findEngine(
     const docker = new Docker({ ...dockerOptions(c.host), timeout: 5000 });
     try {
       await docker.ping();
-      return new DockerEngine(docker, `${c.host} (${c.source})`);
+      // The ping has a timeout; the engine's client has none, or log and event streams would be
+      // cut after 5 s of quiet.
+      return new DockerEngine(new Docker(dockerOptions(c.host)), `${c.host} (${c.source})`);
     } catch (err) {
       tried.push(`${c.host} (${c.source}): ${(err as Error).message.split('\n')[0]}`);
     }

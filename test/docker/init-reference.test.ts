@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxStatus } from '../../sandbox/sandbox/status.js';
 import { rehearsal, tempDir } from '../helpers/cli.js';
 import { labelled, removeSandbox, testEngine } from '../helpers/engine.js';
@@ -15,8 +15,13 @@ const env = {
 };
 
 describe.skipIf(!engine)('rehearsal init --yes on the reference image, without a terminal', () => {
-  const project = tempDir('rehearsal-init-');
-  const cwd = project.dir;
+  // Made in beforeAll, not here: a skipped suite still runs this body, and must leave nothing.
+  let project = { dir: '', remove: () => undefined as void };
+  let cwd = '';
+  beforeAll(() => {
+    project = tempDir('rehearsal-init-');
+    cwd = project.dir;
+  });
   const sandbox = `init-${randomBytes(3).toString('hex')}`;
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, rehearsal, tempDir } from '../helpers/cli.js';
 import { testEngine } from '../helpers/engine.js';
 
@@ -29,7 +29,11 @@ async function waitFor(re: RegExp, timeoutMs = 60_000): Promise<string> {
 }
 
 describe.skipIf(!engine || !hasTmux)('rehearsal init wizard in tmux, real engine', () => {
-  const project = tempDir('rehearsal-wizard-');
+  // Made in beforeAll, not here: a skipped suite still runs this body, and must leave nothing.
+  let project = { dir: '', remove: () => undefined as void };
+  beforeAll(() => {
+    project = tempDir('rehearsal-wizard-');
+  });
   afterAll(async () => {
     await tmux('kill-server');
     project.remove();

@@ -25,8 +25,10 @@ async function waitFor(re: RegExp, timeoutMs = 15_000): Promise<string> {
 const hasTmux = (await execa('tmux', ['-V'], { reject: false })).exitCode === 0;
 
 describe.skipIf(!hasTmux)('rehearsal init wizard in tmux, no engine', () => {
-  const project = tempDir('rehearsal-wizard-');
+  // Made in beforeAll, not here: a skipped suite still runs this body, and must leave nothing.
+  let project = { dir: '', remove: () => undefined as void };
   beforeAll(async () => {
+    project = tempDir('rehearsal-wizard-');
     // `env -u CI`: Ink draws only the last frame when it believes it runs in CI.
     const command = `env -u CI DOCKER_HOST=unix:///nonexistent/docker.sock node ${CLI} init; echo EXIT=$?; sleep 60`;
     const r = await tmux(
