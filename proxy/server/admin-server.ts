@@ -13,6 +13,7 @@
  * A hold ends when the address leaves DNS (the replica is gone) or on `POST /admit`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIPv4 } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Backend } from './backend.js';
 import { bearerMatches } from './bearer-auth.js';
@@ -103,8 +104,24 @@ function backendsView(ctx: AdminContext): unknown {
   };
 }
 
+/**
+ * The replicas a drain applies to. A replica of a known service that discovery has not admitted
+ * yet (started moments ago) is registered as held, so the next DNS refresh cannot put it in the
+ * rotation while it is being stopped.
+ */
+function drainTargets(ctx: AdminContext, body: Record<string, unknown>): [Route, Backend][] {
+  const service = stringField(body, 'service');
+  const ip = stringField(body, 'ip');
+  const routes = ctx.routes.filter((r) => r.service === service);
+  if (routes.length === 0 || !isIPv4(ip)) return findReplicas(ctx, body);
+  return routes.map((r) => [
+    r,
+    r.backends.get(ip) ?? r.addHeld(ip, 'drain', 'admin drain before discovery'),
+  ]);
+}
+
 async function drain(ctx: AdminContext, body: Record<string, unknown>): Promise<[number, unknown]> {
-  const replicas = findReplicas(ctx, body);
+  const replicas = drainTargets(ctx, body);
   const timeoutMs =
     typeof body.timeoutMs === 'number' && body.timeoutMs >= 0 ? body.timeoutMs : DEFAULT_DRAIN_MS;
   const inFlightAtStart = replicas.reduce((n, [, b]) => n + b.inFlight, 0);

@@ -75,6 +75,21 @@ export class Route {
     return backend;
   }
 
+  /**
+   * Registers a replica that discovery has not admitted yet as held out of the rotation (an admin
+   * drain can come before the next DNS refresh): discovery will never admit it, and it is
+   * forgotten once it leaves DNS.
+   */
+  addHeld(ip: string, hold: AdminHold, why: string): Backend {
+    const { host, port } = endpoint(ip, this.port);
+    const backend = new Backend(ip, host, port, this.pool);
+    backend.hold = hold;
+    backend.state = 'draining';
+    this.backends.set(ip, backend);
+    this.listener(this, backend, 'new', why);
+    return backend;
+  }
+
   /** Takes a replica out for good (it left DNS and nothing is in flight). */
   remove(backend: Backend): void {
     this.backends.delete(backend.ip);

@@ -30,7 +30,8 @@ export function createController(
   // default of 10 listeners is normal here, not a leak.
   setMaxListeners(100, starting.signal, background.signal);
   let followers: Promise<void>[] = [];
-  let scaling = false;
+  /** The count a running scale goes to, and the one asked for meanwhile (keys pressed during it). */
+  const scaling = new Map<string, { to: number; next?: number }>();
   const dispatch = (a: DashboardAction) => store.dispatch(a);
   const notice = (text: string, tone: 'warn' | 'bad' = 'warn') =>
     dispatch({ type: 'ui.notice', text, tone });
@@ -100,6 +101,39 @@ export function createController(
     what.catch((err: unknown) => notice((err as Error).message));
   }
 
+  /**
+   * `+`/`-`: a press during a running scale is not lost; it moves the target, which is applied
+   * when the running scale ends (one scale at a time per task, as `rehearsal scale` does).
+   */
+  function requestScale(name: string, delta: number): void {
+    const service = store.getState().services.find((x) => x.name === name);
+    if (!service) return;
+    const running = scaling.get(name);
+    if (running) {
+      running.next = (running.next ?? running.to) + delta;
+      dispatch({
+        type: 'ui.busy',
+        text: `scaling ${name} to ${running.to}, then to ${running.next}…`,
+      });
+      return;
+    }
+    runScale(name, service.desired + delta);
+  }
+
+  function runScale(name: string, count: number): void {
+    const job: { to: number; next?: number } = { to: count };
+    scaling.set(name, job);
+    dispatch({ type: 'ui.busy', text: `scaling ${name} to ${count}…` });
+    act(
+      ops.scale(name, count, background.signal).finally(() => {
+        scaling.delete(name);
+        dispatch({ type: 'ui.busy' });
+        if (job.next !== undefined && job.next !== job.to && !background.signal.aborted)
+          runScale(name, job.next);
+      }),
+    );
+  }
+
   function handle(c: Command): void {
     const s = store.getState();
     switch (c.kind) {
@@ -115,20 +149,8 @@ export function createController(
         return notice(c.text);
       case 'kill':
         return act(ops.kill(c.container));
-      case 'scale': {
-        const service = s.services.find((x) => x.name === c.service);
-        if (!service) return;
-        if (scaling) return notice(`a scale of ${c.service} is still running; wait for it`);
-        const count = service.desired + c.delta;
-        scaling = true;
-        dispatch({ type: 'ui.busy', text: `scaling ${c.service} to ${count}…` });
-        return act(
-          ops.scale(c.service, count, background.signal).finally(() => {
-            scaling = false;
-            dispatch({ type: 'ui.busy' });
-          }),
-        );
-      }
+      case 'scale':
+        return requestScale(c.service, c.delta);
       case 'leave':
         dispatch({ type: 'ui.prompt' });
         return act(leave(0));

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../../proxy/server/proxy.js';
 import {
+  admin,
   get,
+  SERVICE,
   slowHandler,
   startReplica,
   startReplicas,
@@ -51,6 +53,30 @@ describe('replica discovery by DNS', () => {
     expect(route.backends.get('127.0.0.3')?.inFlight).toBe(1);
     expect((await Promise.all(inFlight)).map((r) => r.status)).toEqual([200, 200]);
     await until(() => !route.backends.has('127.0.0.3'));
+    expect([...route.backends.keys()]).toEqual(['127.0.0.2']);
+  });
+
+  it('never admits a replica drained before discovery saw it, and forgets it once it leaves DNS', async () => {
+    const started = await startReplicas(['127.0.0.2']);
+    replicas = started.replicas;
+    let listed = ['127.0.0.2'];
+    // Refreshes only when asked, so the drain surely comes before discovery sees the replica.
+    proxy = await startTestProxy(started.port, () => listed, {
+      discovery: { intervalMs: 600_000, probeIntervalMs: 50 },
+    });
+    const route = proxy.routes[0]!;
+    replicas.push(await startReplica('127.0.0.6', started.port));
+    listed = ['127.0.0.2', '127.0.0.6']; // DNS lists it; the edge has not refreshed yet
+    const drained = await admin(proxy, 'POST', '/drain', { service: SERVICE, ip: '127.0.0.6' });
+    expect(drained.status).toBe(200);
+    await admin(proxy, 'POST', '/refresh');
+    await new Promise((r) => setTimeout(r, 300)); // several probes
+    expect(route.backends.get('127.0.0.6')?.state).toBe('draining');
+    for (const r of replicas) r.served = 0;
+    for (let i = 0; i < 6; i++) expect((await get(proxy.edgePort)).status).toBe(200);
+    expect(replicas.map((r) => r.served)).toEqual([6, 0]);
+    listed = ['127.0.0.2'];
+    await admin(proxy, 'POST', '/refresh');
     expect([...route.backends.keys()]).toEqual(['127.0.0.2']);
   });
 

@@ -96,11 +96,13 @@ describe('dashboard controller', () => {
     c.handle({ kind: 'scale', service: 'patient-api', delta: 1 });
     expect(store.getState().ui.busy).toBe('scaling patient-api to 3…');
     c.handle({ kind: 'scale', service: 'patient-api', delta: 1 });
+    expect(store.getState().ui.busy).toBe('scaling patient-api to 3, then to 4…');
     await settle();
-    expect(ops.scale).toHaveBeenCalledTimes(1);
-    expect(ops.scale).toHaveBeenCalledWith('patient-api', 3, expect.any(AbortSignal));
+    // The press during the first scale is applied after it, not dropped.
+    expect(ops.scale).toHaveBeenCalledTimes(2);
+    expect(ops.scale).toHaveBeenNthCalledWith(1, 'patient-api', 3, expect.any(AbortSignal));
+    expect(ops.scale).toHaveBeenNthCalledWith(2, 'patient-api', 4, expect.any(AbortSignal));
     const texts = store.getState().finished.items.map((i) => i.text);
-    expect(texts).toContain('a scale of patient-api is still running; wait for it');
     expect(texts).toContain(
       'cannot scale "patient-api" to 7: the declaration allows 2..6 instances',
     );
