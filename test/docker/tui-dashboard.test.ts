@@ -29,10 +29,15 @@ async function waitFor(session: string, re: RegExp, timeoutMs = 180_000): Promis
     text = await screen(session);
     if (re.test(text)) return text;
     if (/^EXIT=\d+$/m.test(text) && !re.source.includes('EXIT'))
-      throw new Error(`rehearsal ended before ${re}; the screen shows:\n${text}`);
+      throw new Error(
+        `rehearsal ended before ${re}; the screen shows:\n${text.trimEnd().split('\n').slice(-30).join('\n')}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out waiting for ${re}; the screen shows:\n${text}`);
+  // The live area is what matters; the finished lines above it would push it out of a CI log.
+  throw new Error(
+    `timed out waiting for ${re}; the dashboard shows:\n${liveArea(text).join('\n')}`,
+  );
 }
 
 /** Starts `rehearsal up` in a new tmux session of the given size; the pane stays after it exits. */
@@ -124,7 +129,10 @@ describe.skipIf(!engine || !hasTmux)('the dashboard in tmux', () => {
       expect(live.length).toBeGreaterThan(6);
       for (const line of live) expect([...line].length, line).toBeLessThanOrEqual(width);
       expect(text).toMatch(KEY_ROW);
-      expect(live.filter((l) => /^[› ] patient-api-\d/.test(l)), text).toHaveLength(2);
+      expect(
+        live.filter((l) => /^[› ] patient-api-\d/.test(l)),
+        text,
+      ).toHaveLength(2);
       if (width === 200) {
         await tmux('send-keys', '-t', session, 'q');
         await waitFor(session, /Quit\?/);
