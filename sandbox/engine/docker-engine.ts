@@ -318,11 +318,16 @@ export class DockerEngine implements Engine {
     };
     if (options.follow) {
       const stream = (await container.logs({ ...base, follow: true })) as unknown as Readable;
-      signal?.addEventListener('abort', () => stream.destroy(), { once: true });
+      // Removed when the stream ends: a long session follows many replicas on one signal.
+      const stop = () => stream.destroy();
+      signal?.addEventListener('abort', stop, { once: true });
       try {
         yield* demuxLines(stream, tty);
       } catch (err) {
         if (!signal?.aborted) throw err;
+      } finally {
+        signal?.removeEventListener('abort', stop);
+        stream.destroy();
       }
     } else {
       const buf = (await container.logs({ ...base, follow: false })) as unknown as Buffer;

@@ -18,6 +18,11 @@ export interface SupervisorOptions {
   signal: AbortSignal;
   /** How long to let a burst of events settle before reconciling. */
   settleMs?: number;
+  /**
+   * How often to reconcile without an event (default 5 s): an event can come while the engine
+   * still lists the container as running, and a replica must not stay missing until the next one.
+   */
+  periodMs?: number;
   /** How often to check the edge's certificate (default hourly). */
   renewEveryMs?: number;
 }
@@ -32,11 +37,18 @@ export function supervise(plan: Plan, options: SupervisorOptions): Promise<void>
   const { engine, emit, signal } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  // One pass waiting behind a running one is enough: it will see everything that happened.
+  let queued = false;
   const schedule = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
+      if (queued) return;
+      queued = true;
       running = running
-        .then(() => reconcile(plan, engine, emit, signal))
+        .then(() => {
+          queued = false;
+          return signal.aborted ? undefined : reconcile(plan, engine, emit, signal);
+        })
         .catch((err: unknown) => {
           if (!signal.aborted)
             emit({ type: 'warning', message: `supervisor: ${(err as Error).message}` });
@@ -54,7 +66,15 @@ export function supervise(plan: Plan, options: SupervisorOptions): Promise<void>
           emit({ type: 'warning', message: `certificate renewal: ${(err as Error).message}` });
       });
   }, options.renewEveryMs ?? 3_600_000);
-  signal.addEventListener('abort', () => clearInterval(renewal), { once: true });
+  const periodic = setInterval(schedule, options.periodMs ?? 5_000);
+  signal.addEventListener(
+    'abort',
+    () => {
+      clearInterval(renewal);
+      clearInterval(periodic);
+    },
+    { once: true },
+  );
   const loop = async () => {
     schedule();
     for await (const e of engine.events({ [LABEL.sandbox]: plan.sandboxId }, signal)) {
