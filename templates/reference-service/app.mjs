@@ -2,7 +2,7 @@
 // request. The handler holds no state between requests.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { isUnavailable, patients, ping } from './db.mjs';
+import { isUnavailable, patients as databasePatients, ping } from './db.mjs';
 import {
   DEFAULT_COUNT,
   ID_PATTERN,
@@ -16,16 +16,20 @@ import {
 } from './fhir.mjs';
 import { HttpError, readJson, send, sendOutcome } from './http.mjs';
 import { errorFields } from './log.mjs';
+import { bearerToken, databaseSessions } from './session.mjs';
 
 const REPLICA = hostname();
 const LOGGED_PATH_MAX = 200;
 
 /**
  * @param {{ pool: import('pg').Pool, log: ReturnType<import('./log.mjs').createLogger>,
- *           startedAt: Date, isStopping: () => boolean }} deps
+ *           startedAt: Date, isStopping: () => boolean,
+ *           patients?: typeof databasePatients, sessions?: ReturnType<typeof databaseSessions> }} deps
  */
-export function createHandler({ pool, log, startedAt, isStopping }) {
+export function createHandler({ pool, log, startedAt, isStopping, ...deps }) {
   const metadata = capabilityStatement(startedAt);
+  const patients = deps.patients ?? databasePatients;
+  const sessions = deps.sessions ?? databaseSessions(pool);
 
   const routes = [
     { pattern: /^\/health$/, methods: { GET: health } },
@@ -33,7 +37,26 @@ export function createHandler({ pool, log, startedAt, isStopping }) {
     { pattern: /^\/Patient$/, methods: { GET: search, POST: create } },
     { pattern: /^\/Patient\/([^/]+)$/, methods: { GET: read, PUT: update, DELETE: remove } },
     { pattern: /^\/Patient\/([^/]+)\/_history\/([^/]+)$/, methods: { GET: vread } },
+    { pattern: /^\/session$/, methods: { GET: whoami, POST: login } },
   ];
+
+  // A session for an anonymous subject; the token is honoured by every replica.
+  async function login() {
+    const subject = `anonymous-${randomUUID()}`;
+    const token = await sessions.issue(subject);
+    return { status: 201, body: { token, subject, issuedBy: REPLICA } };
+  }
+
+  async function whoami(req) {
+    const token = bearerToken(req);
+    const subject = token === undefined ? undefined : await sessions.check(token);
+    if (subject === undefined) {
+      throw new HttpError(401, 'login', 'no valid session: POST /session for a token', {
+        'WWW-Authenticate': 'Bearer',
+      });
+    }
+    return { status: 200, body: { subject, replica: REPLICA } };
+  }
 
   async function health() {
     if (isStopping()) return { status: 503, body: { status: 'stopping' } };

@@ -2,6 +2,7 @@
 // Patient table's queries. All state lives in the database; a replica keeps
 // nothing between requests.
 import pg from 'pg';
+import { SESSION_SCHEMA } from './session.mjs';
 
 /** Serialises migrations across replicas that start together. */
 const MIGRATION_LOCK = "hashtext('rehearsal.reference-service.schema')";
@@ -14,6 +15,7 @@ const SCHEMA = [
      resource     jsonb       NOT NULL
    )`,
   'CREATE INDEX IF NOT EXISTS patient_last_updated ON patient (last_updated DESC, id)',
+  ...SESSION_SCHEMA,
 ];
 
 /** Error codes that mean "the database is unreachable or restarting", not "the query is wrong". */

@@ -4,10 +4,17 @@
 import http from 'node:http';
 import { hostname } from 'node:os';
 import { describeDatabase, readConfig } from './config.mjs';
-import { createPool, isUnavailable, migrate, waitForDatabase } from './db.mjs';
+import { createPool, isUnavailable, migrate, patients, waitForDatabase } from './db.mjs';
 import { createHandler } from './app.mjs';
 import { SOFTWARE } from './fhir.mjs';
 import { createLogger, errorFields } from './log.mjs';
+import {
+  earlyAckPatients,
+  localPatients,
+  memorySessions,
+  naughtyNames,
+  readNaughty,
+} from './naughty.mjs';
 
 /**
  * Whole shutdown budget: under 5 s from the signal even with the engine's own
@@ -23,6 +30,7 @@ if (!parsed.ok) {
 }
 const { config } = parsed;
 const log = createLogger(config.logLevel);
+const naughty = readNaughty(process.env);
 const startedAt = new Date();
 const starting = new AbortController();
 let stopping = false;
@@ -37,7 +45,11 @@ process.on('unhandledRejection', (err) => {
   process.exit(1);
 });
 // Explicit handlers: as PID 1 in a container, a signal without one is ignored.
-process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGTERM', () =>
+  naughty.ignoreSigterm
+    ? log.warn('ignoring SIGTERM (NAUGHTY_IGNORE_SIGTERM)')
+    : shutdown('SIGTERM'),
+);
 process.on('SIGINT', () => shutdown('SIGINT'));
 
 log.info('starting', {
@@ -47,6 +59,7 @@ log.info('starting', {
   port: config.port,
   logLevel: config.logLevel,
   ...describeDatabase(config.databaseUrl),
+  ...(naughtyNames(naughty).length ? { naughty: naughtyNames(naughty) } : {}),
 });
 
 const pool = createPool(config.databaseUrl, log);
@@ -77,7 +90,17 @@ async function prepareDatabase() {
 }
 
 function listen() {
-  server = http.createServer(createHandler({ pool, log, startedAt, isStopping: () => stopping }));
+  const store = naughty.localData ? localPatients() : patients;
+  server = http.createServer(
+    createHandler({
+      pool,
+      log,
+      startedAt,
+      isStopping: () => stopping,
+      patients: naughty.earlyAck ? earlyAckPatients(store, log) : store,
+      ...(naughty.memorySessions ? { sessions: memorySessions() } : {}),
+    }),
+  );
   // Longer than a typical proxy's idle timeout, so the proxy, not this
   // server, closes idle connections, and never races a request on one.
   server.keepAliveTimeout = 65_000;
