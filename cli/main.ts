@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { VERSION } from '../sandbox/version.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDown } from './commands/down.js';
+import { registerIdp } from './commands/idp.js';
 import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerLogs } from './commands/logs.js';
@@ -41,6 +42,7 @@ for (const register of [
   registerDown,
   registerImages,
   registerTrust,
+  registerIdp,
 ]) {
   register(program, ctx);
 }

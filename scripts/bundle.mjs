@@ -11,6 +11,7 @@ const ENTRIES = [
   { in: 'templates/reference-service/server.mjs', out: 'reference-service/server' },
   // Rehearsal's runtime image: one program per entry point.
   { in: 'proxy/main.ts', out: 'runtime/proxy' },
+  { in: 'idp/main.ts', out: 'runtime/idp' },
 ];
 
 // esbuild turns CommonJS dependencies (pg) into calls to `require`, which an

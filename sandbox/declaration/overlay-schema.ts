@@ -10,6 +10,11 @@ export const BINDING_SOURCES = [
   'database.name',
   'database.user',
   'database.password',
+  'idp.issuer',
+  'idp.discovery_url',
+  'idp.client_id',
+  'idp.client_secret',
+  'idp.scopes',
 ] as const;
 export const DATABASE_KINDS = ['postgres', 'mariadb', 'redis', 'none'] as const;
 export const PROFILES = ['hspc-2016', 'hl7-hsp-r2'] as const;

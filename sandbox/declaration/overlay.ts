@@ -136,6 +136,7 @@ function taskOverlay(m: JsonObject): TaskOverlay {
   if (words.length > 0) out.smokeCommand = words;
   const scimPath = str(scim['path'], startsWithSlash);
   if (scimPath !== undefined) out.scimPath = scimPath;
+  if (typeof m['sso'] === 'boolean') out.sso = m['sso'];
   if (isObject(m['bind'])) {
     const bind: Record<string, BindingSource> = {};
     for (const [k, v] of Object.entries(m['bind'])) {

@@ -16,7 +16,12 @@ export type BindingSource =
   | 'database.port'
   | 'database.name'
   | 'database.user'
-  | 'database.password';
+  | 'database.password'
+  | 'idp.issuer'
+  | 'idp.discovery_url'
+  | 'idp.client_id'
+  | 'idp.client_secret'
+  | 'idp.scopes';
 
 export interface EnvVarDeclaration {
   key: string;
@@ -84,6 +89,8 @@ export interface TaskOverlay {
   smokeCommand?: string[];
   /** SCIM 2.0 base path of the service, e.g. `/scim/v2`. */
   scimPath?: string;
+  /** Register an OpenID Connect client for the task (default: when it declares `CLIENT_ID` etc.). */
+  sso?: boolean;
   /** Environment variable → sandbox-provided value. */
   bind?: Record<string, BindingSource>;
   /** Environment variable → literal value (wins over declared defaults). */

@@ -4,7 +4,6 @@ import type { FilePlan, ProxyPlan, ServicePlan } from './types.js';
 /** Every sandbox hostname ends with this; `*.localhost` resolves to loopback in browsers. */
 export const SANDBOX_DOMAIN = 'rehearsal.localhost';
 export const DEFAULT_PROXY_PORT = 8443;
-const LISTEN = 8443;
 const ADMIN = 8444;
 
 /** Where the sandbox's CA files live inside every service container. */
@@ -68,6 +67,8 @@ export function planEdge(
     .filter((t) => t.role === 'task' && t.probe)
     .map((t) => ({ host: taskHost(t.name), service: t.name, port: t.probe!.port }));
   if (routes.length === 0) return undefined;
+  // The proxy listens inside on the very port it is published on, so `https://<name>:<port>` is
+  // the same URL from the host and from every container, whatever REHEARSAL_PROXY_PORT says.
   const port = options.port ?? DEFAULT_PROXY_PORT;
   const service: ServicePlan = {
     name: 'proxy',
@@ -80,8 +81,8 @@ export function planEdge(
     instancesMinimum: 1,
     instancesMaximum: 1,
     memoryBytes: 256 * 1024 * 1024,
-    ports: [LISTEN, ADMIN],
-    hostPorts: { [LISTEN]: port },
+    ports: [port, ADMIN],
+    hostPorts: { [port]: port },
     probe: { port: ADMIN, path: '/healthz' },
     files: [
       { source: EDGE_FILES.proxyConfig, target: '/etc/rehearsal/proxy.json', mode: 0o444 },
@@ -107,7 +108,7 @@ export function planEdge(
 export function proxyConfig(proxy: ProxyPlan): string {
   return `${JSON.stringify(
     {
-      listen: LISTEN,
+      listen: proxy.port,
       admin: ADMIN,
       routes: proxy.routes,
       tls: { cert: '/etc/rehearsal/tls/cert.pem', key: '/etc/rehearsal/tls/key.pem' },

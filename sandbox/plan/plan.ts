@@ -11,6 +11,7 @@ import { knownBuild, type ImageMode } from '../images/catalogue.js';
 import { composeLiteral, conventionalBinding, resolveBinding } from './bindings.js';
 import { DATABASE_SECRETS, planDatabase, type DatabaseConnection } from './database.js';
 import { ADMIN_TOKEN_SECRET, planEdge, trustInjection } from './edge.js';
+import { planIdp, ssoTasks } from './idp.js';
 import type { Plan, ServicePlan, UnboundVariable } from './types.js';
 
 /** Seconds a replica gets between SIGTERM and SIGKILL, per requirement profile. */
@@ -75,6 +76,19 @@ export function createPlan(loaded: LoadedDeclaration, options: PlanOptions): Pla
     services.push(edge.service);
     secrets[ADMIN_TOKEN_SECRET] = options.secrets?.[ADMIN_TOKEN_SECRET] ?? randomSecret();
   }
+  const idp = planIdp(loaded, ssoTasks(loaded, tasks), {
+    proxy: edge,
+    db,
+    mode: options.imageMode,
+    unbound,
+    stopGraceSeconds: STOP_BUDGET_SECONDS[overlay.profile],
+    literal: (task, key) =>
+      options.env?.[key] !== undefined || loaded.taskOverlays[task]?.env?.[key] !== undefined,
+  });
+  if (idp) {
+    services.push(idp.service);
+    for (const name of idp.secrets) secrets[name] = options.secrets?.[name] ?? randomSecret();
+  }
   const trust = trustInjection();
   for (const t of tasks) {
     // Every service trusts the sandbox's CA, and reaches the edge before it needs it.
@@ -94,6 +108,7 @@ export function createPlan(loaded: LoadedDeclaration, options: PlanOptions): Pla
     database: dbKind === 'none' ? { kind: 'none' } : { kind: dbKind, service: 'database' },
     network: `${sandboxId}_default`,
     ...(edge ? { proxy: edge.proxy } : {}),
+    ...(idp ? { idp: idp.plan } : {}),
     services,
     volumes,
     secrets,
@@ -191,13 +206,14 @@ function planEnvironment(
   for (const v of task.environment) {
     const literal = ctx.options.env?.[v.key] ?? o.env?.[v.key];
     const source = o.bind?.[v.key] ?? conventionalBinding(v.key);
-    const bound = source ? resolveBinding(source, ctx.db) : undefined;
+    // IdP sources are filled by planIdp once the sandbox knows its identity provider.
+    const bound = source?.startsWith('database.') ? resolveBinding(source, ctx.db) : undefined;
     if (literal !== undefined) env[v.key] = composeLiteral(literal);
     else if (bound !== undefined) env[v.key] = bound;
     else if (v.default !== undefined) env[v.key] = composeLiteral(v.default);
     else if (v.required)
       ctx.unbound.push({ service: task.name, key: v.key, description: v.description });
-    if (o.bind?.[v.key] && bound === undefined) {
+    if (o.bind?.[v.key]?.startsWith('database.') && bound === undefined) {
       throw new UserError(
         `"${task.name}" binds ${v.key} to ${o.bind[v.key]}, but this sandbox has no database`,
         {

@@ -1,5 +1,6 @@
 import type { DatabaseKind, ProfileName } from '../declaration/types.js';
 import type { ImageRef } from '../images/catalogue.js';
+import type { IdpPlan } from './idp.js';
 
 /** A Docker health check in compose terms; durations in milliseconds. */
 export interface HealthcheckPlan {
@@ -23,7 +24,7 @@ export interface HttpProbePlan {
  */
 export interface ServicePlan {
   name: string;
-  role: 'task' | 'cron' | 'database' | 'proxy';
+  role: 'task' | 'cron' | 'database' | 'proxy' | 'idp';
   /** The declaration's task id (tasks and cron tasks only). */
   taskId?: string;
   label?: string;
@@ -88,6 +89,8 @@ export interface Plan {
   network: string;
   /** Absent when no task serves HTTP. */
   proxy?: ProxyPlan;
+  /** The identity provider, when a task needs SSO. */
+  idp?: IdpPlan;
   services: ServicePlan[];
   volumes: string[];
   /** Secret name → value. Never printed, never in compose.yaml; written to `.env` (0600). */

@@ -12,7 +12,8 @@ import type { Emit } from '../events.js';
 import { ADMIN_TOKEN_SECRET, EDGE_FILES, proxyConfig, SANDBOX_DOMAIN } from '../plan/edge.js';
 import type { Plan } from '../plan/types.js';
 
-async function write(
+/** Writes one file of the state folder atomically (temporary name, then rename). */
+export async function writeStateFile(
   stateDir: string,
   rel: string,
   content: string | Buffer,
@@ -52,22 +53,27 @@ export async function writeEdgeFiles(plan: Plan, emit: Emit, now = new Date()): 
       message: `created a local CA (${ca.paths.dir}); \`rehearsal trust\` makes your browser trust it`,
     });
   }
-  await write(plan.stateDir, EDGE_FILES.root, ca.rootPem, 0o644);
-  await write(
+  await writeStateFile(plan.stateDir, EDGE_FILES.root, ca.rootPem, 0o644);
+  await writeStateFile(
     plan.stateDir,
     EDGE_FILES.bundle,
     caBundle(rootCertificates.join('\n'), ca.rootPem),
     0o644,
   );
-  await write(
+  await writeStateFile(
     plan.stateDir,
     EDGE_FILES.truststore,
     javaTruststore(ca.rootPem, undefined, [...rootCertificates]),
     0o644,
   );
   if (!plan.proxy) return;
-  await write(plan.stateDir, EDGE_FILES.proxyConfig, proxyConfig(plan.proxy), 0o644);
-  await write(plan.stateDir, EDGE_FILES.adminToken, plan.secrets[ADMIN_TOKEN_SECRET] ?? '', 0o600);
+  await writeStateFile(plan.stateDir, EDGE_FILES.proxyConfig, proxyConfig(plan.proxy), 0o644);
+  await writeStateFile(
+    plan.stateDir,
+    EDGE_FILES.adminToken,
+    plan.secrets[ADMIN_TOKEN_SECRET] ?? '',
+    0o600,
+  );
   const cert = await existing(join(plan.stateDir, EDGE_FILES.cert));
   const renewed = ca.intermediateRenewed || !cert || needsRenewal(cert, now);
   if (!renewed) return;
@@ -76,6 +82,6 @@ export async function writeEdgeFiles(plan: Plan, emit: Emit, now = new Date()): 
     ipAddresses: ['127.0.0.1', '::1'],
     // Issued as of the real clock: `now` only decides whether renewal is due.
   });
-  await write(plan.stateDir, EDGE_FILES.key, leaf.keyPem, 0o600);
-  await write(plan.stateDir, EDGE_FILES.cert, leaf.chainPem, 0o644);
+  await writeStateFile(plan.stateDir, EDGE_FILES.key, leaf.keyPem, 0o600);
+  await writeStateFile(plan.stateDir, EDGE_FILES.cert, leaf.chainPem, 0o644);
 }

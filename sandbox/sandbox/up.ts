@@ -6,6 +6,7 @@ import type { Plan, ServicePlan } from '../plan/types.js';
 import { VERSION } from '../version.js';
 import { waitHealthy } from './health.js';
 import { writeEdgeFiles } from './edge-files.js';
+import { writeIdpFiles } from './idp-files.js';
 import { ensureImage } from './images.js';
 import {
   configHash,
@@ -50,6 +51,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
   });
   emit({ type: 'state.written', dir: plan.stateDir, files: await writeState(plan) });
   await writeEdgeFiles(plan, emit);
+  await writeIdpFiles(plan);
 
   const seen = new Set<string>();
   for (const s of plan.services) {

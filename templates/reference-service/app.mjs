@@ -32,6 +32,8 @@ export function createHandler({ pool, log, startedAt, isStopping, ...deps }) {
   const sessions = deps.sessions ?? databaseSessions(pool);
 
   const routes = [
+    // OpenID Connect login and /me, when the sandbox gave the service a client (oidc.mjs).
+    ...(deps.oidc?.routes ?? []),
     { pattern: /^\/health$/, methods: { GET: health } },
     { pattern: /^\/metadata$/, methods: { GET: () => ({ status: 200, body: metadata }) } },
     { pattern: /^\/Patient$/, methods: { GET: search, POST: create } },

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { describeDatabase, readConfig } from './config.mjs';
 import { createPool, isUnavailable, migrate, patients, waitForDatabase } from './db.mjs';
 import { createHandler } from './app.mjs';
+import { createOidc, readOidcConfig } from './oidc.mjs';
 import { SOFTWARE } from './fhir.mjs';
 import { createLogger, errorFields } from './log.mjs';
 import {
@@ -30,6 +31,7 @@ if (!parsed.ok) {
 }
 const { config } = parsed;
 const log = createLogger(config.logLevel);
+const oidcConfig = readOidcConfig(process.env);
 const naughty = readNaughty(process.env);
 const startedAt = new Date();
 const starting = new AbortController();
@@ -97,6 +99,7 @@ function listen() {
       log,
       startedAt,
       isStopping: () => stopping,
+      ...(oidcConfig ? { oidc: createOidc(oidcConfig) } : {}),
       patients: naughty.earlyAck ? earlyAckPatients(store, log) : store,
       ...(naughty.memorySessions ? { sessions: memorySessions() } : {}),
     }),

@@ -148,7 +148,7 @@ describe('an overlay using every setting', () => {
       },
     });
     expect(overlay.tasks['Patient API']?.location.line).toBe(13);
-    expect(overlay.defaults).not.toHaveProperty('sso');
+    expect(overlay.defaults).toHaveProperty('sso', true);
 
     expect(taskOverlays).toEqual({
       api: {
@@ -159,6 +159,7 @@ describe('an overlay using every setting', () => {
         httpPort: 9090,
         smokeCommand: ['npm', 'run', 'smoke'],
         scimPath: '/scim/v2',
+        sso: true,
         bind: { DATABASE_URL: 'database.url', DB_HOST: 'database.host' },
         env: { LOG_LEVEL: 'warn' },
       },
@@ -167,6 +168,7 @@ describe('an overlay using every setting', () => {
         replicas: 0,
         healthPath: '/health',
         smokeCommand: ['node', 'check.js'],
+        sso: true,
         bind: { DATABASE_URL: 'database.url' },
         env: { LOG_LEVEL: 'debug' },
       },

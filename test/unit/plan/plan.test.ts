@@ -72,7 +72,7 @@ describe('createPlan', () => {
         {
           environment: [
             env('MODE', { required: false, default: 'a$b' }),
-            env('CLIENT_ID'),
+            env('API_KEY'),
             env('OPTIONAL', { required: false }),
           ],
         },
@@ -82,7 +82,7 @@ describe('createPlan', () => {
     expect(taskOf(plan).environment.MODE).toBe('a$$b');
     expect(taskOf(plan).environment.OPTIONAL).toBeUndefined();
     expect(plan.unbound).toEqual([
-      { service: 'task-0', key: 'CLIENT_ID', description: 'CLIENT_ID var' },
+      { service: 'task-0', key: 'API_KEY', description: 'API_KEY var' },
     ]);
   });
 

@@ -1,0 +1,51 @@
+/**
+ * The Rehearsal identity provider (`node /app/idp.mjs` in the runtime image): reads
+ * `REHEARSAL_IDP_CONFIG` (default `/etc/rehearsal/idp.json`), the admin token from
+ * `REHEARSAL_IDP_ADMIN_TOKEN_FILE` and the sandbox's database from `REHEARSAL_IDP_DATABASE_URL`;
+ * keeps nothing on its filesystem; stops within seconds of SIGTERM.
+ */
+import { readFile } from 'node:fs/promises';
+import { jsonLogger } from '../proxy/server/log.js';
+import { loadIdpConfig } from './config.js';
+import { createPool, migrate } from './database.js';
+import { startIdp } from './server.js';
+
+const log = jsonLogger();
+process.on('uncaughtException', (error) => {
+  log.error('identity provider crashed', { error: error.stack ?? String(error) });
+  process.exit(1);
+});
+
+const stopping = new AbortController();
+try {
+  const config = await loadIdpConfig(process.env.REHEARSAL_IDP_CONFIG ?? '/etc/rehearsal/idp.json');
+  const adminToken = (
+    await readFile(
+      process.env.REHEARSAL_IDP_ADMIN_TOKEN_FILE ?? '/etc/rehearsal/idp-admin-token',
+      'utf8',
+    )
+  ).trim();
+  const url = process.env.REHEARSAL_IDP_DATABASE_URL;
+  if (!url) throw new Error('REHEARSAL_IDP_DATABASE_URL is not set');
+  const pool = createPool(url);
+  process.once('SIGTERM', () => stopping.abort());
+  await migrate(pool, stopping.signal, (e) =>
+    log.warn('waiting for the database', { error: (e as NodeJS.ErrnoException).code ?? e.message }),
+  );
+  const idp = await startIdp({ config, pool, adminToken, logger: log });
+  const stop = (signal: string): void => {
+    log.info('stopping', { signal });
+    void idp
+      .close()
+      .then(() => pool.end())
+      .finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 4000).unref();
+  };
+  if (stopping.signal.aborted) stop('SIGTERM');
+  process.removeAllListeners('SIGTERM');
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+} catch (error) {
+  log.error('identity provider failed to start', { error: (error as Error).message });
+  process.exit(1);
+}
