@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
+          // Unit tests run in parallel on 2 cores next to other work: a loaded machine, not a
+          // hang, is what makes a real-socket test take more than vitest's default 5 s.
+          testTimeout: 20_000,
         },
       },
       {
