@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { VERSION } from '../sandbox/version.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDown } from './commands/down.js';
+import { registerExport } from './commands/export.js';
 import { registerIdp } from './commands/idp.js';
 import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
@@ -34,6 +35,7 @@ for (const register of [
   registerInit,
   registerValidate,
   registerPlan,
+  registerExport,
   registerUp,
   registerDemo,
   registerStatus,

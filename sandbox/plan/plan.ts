@@ -161,6 +161,9 @@ function planTask(task: TaskDeclaration, o: TaskOverlay, ctx: TaskContext): Serv
     ...(task.memoryMaximumMiB !== undefined
       ? { memoryBytes: Math.round(task.memoryMaximumMiB * 1024 * 1024) }
       : {}),
+    ...(task.memoryMinimumMiB !== undefined
+      ? { memoryRequestBytes: Math.round(task.memoryMinimumMiB * 1024 * 1024) }
+      : {}),
     ports: isCron ? [] : task.ports,
     ...(httpPort !== undefined && !isCron
       ? { probe: { port: httpPort, path: o.healthPath ?? '/' } }

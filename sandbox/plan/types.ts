@@ -35,6 +35,8 @@ export interface ServicePlan {
   instancesMinimum: number;
   instancesMaximum?: number;
   memoryBytes?: number;
+  /** `memory_minimum`: what a replica needs to run (exports use it as the memory request). */
+  memoryRequestBytes?: number;
   /** Internal ports; each replica publishes them on 127.0.0.1 at an ephemeral host port… */
   ports: number[];
   /** …unless it is given a fixed host port here (internal port → host port). */
