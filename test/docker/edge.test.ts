@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { execa } from 'execa';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../sandbox/plan/types.js';
 import { adminCall, edgeAdmin } from '../../sandbox/sandbox/edge-admin.js';
@@ -11,6 +10,7 @@ import { listReplicas } from '../../sandbox/sandbox/replicas.js';
 import { renewEdgeCertificate } from '../../sandbox/sandbox/supervise.js';
 import { readState } from '../../sandbox/sandbox/state.js';
 import { referenceProject, rehearsal } from '../helpers/cli.js';
+import { trustingChromium } from '../helpers/chromium.js';
 import { edgeClient, edgeRequest, steadyLoad } from '../helpers/edge.js';
 import { removeSandbox, testEngine } from '../helpers/engine.js';
 
@@ -178,51 +178,20 @@ describe.skipIf(!engine)('the TLS edge in front of the replicas', () => {
   });
 
   it('loads in headless Chromium that trusts the root, with no certificate error', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'rh-chromium-'));
+    const { browser, close } = await trustingChromium(stateDir);
     try {
-      const nssdb = join(home, '.pki/nssdb');
-      await execa('mkdir', ['-p', nssdb]);
-      await execa('certutil', ['-N', '-d', `sql:${nssdb}`, '--empty-password']);
-      await execa('certutil', [
-        '-A',
-        '-d',
-        `sql:${nssdb}`,
-        '-t',
-        'C,,',
-        '-n',
-        'Rehearsal test root',
-        '-i',
-        join(stateDir, 'ca/root.pem'),
-      ]);
-      const browser = await chromium.launch({
-        executablePath: (await execa('which', ['chromium'])).stdout.trim(),
-        env: { ...process.env, HOME: home },
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--host-resolver-rules=MAP *.rehearsal.localhost 127.0.0.1',
-        ],
-      });
-      try {
-        const page = await browser.newPage();
-        const errors: string[] = [];
-        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-        const res = await page.goto(`https://${HOST}:8443/metadata`);
-        expect(res?.status()).toBe(200);
-        expect(await page.textContent('body')).toContain('CapabilityStatement');
-        // The page is JSON: the browser's own favicon request 404s; nothing else may fail.
-        expect(errors.filter((e) => !/favicon|status of 404/.test(e))).toEqual([]);
-        const security = await res?.securityDetails();
-        expect(security?.issuer).toContain('Rehearsal');
-      } finally {
-        await browser.close();
-      }
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      const res = await page.goto(`https://${HOST}:8443/metadata`);
+      expect(res?.status()).toBe(200);
+      expect(await page.textContent('body')).toContain('CapabilityStatement');
+      // The page is JSON: the browser's own favicon request 404s; nothing else may fail.
+      expect(errors.filter((e) => !/favicon|status of 404/.test(e))).toEqual([]);
+      const security = await res?.securityDetails();
+      expect(security?.issuer).toContain('Rehearsal');
     } finally {
-      rmSync(home, { recursive: true, force: true });
+      await close();
     }
   });
 });

@@ -1,0 +1,266 @@
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { execa } from 'execa';
+import { decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../../sandbox/plan/types.js';
+import { listReplicas } from '../../sandbox/sandbox/replicas.js';
+import { readState } from '../../sandbox/sandbox/state.js';
+import { REFERENCE, rehearsal, ROOT, tempDir } from '../helpers/cli.js';
+import { edgeClient, edgeRequest, type EdgeClient } from '../helpers/edge.js';
+import { edgeFetch } from '../helpers/edge-fetch.js';
+import { removeSandbox, testEngine } from '../helpers/engine.js';
+import { runFlows, type FlowInput } from '../helpers/oidc.js';
+import { trustingChromium } from '../helpers/chromium.js';
+
+const engine = await testEngine();
+// This file's own edge port, so it never meets another sandbox on 8443.
+const PORT = 28443;
+const ENV = { REHEARSAL_PROXY_PORT: String(PORT) };
+const APP = `https://patient-api.rehearsal.localhost:${PORT}`;
+const ISSUER = `https://idp.rehearsal.localhost:${PORT}`;
+
+describe.skipIf(!engine)(
+  'the identity provider: one issuer for browser, host and containers',
+  () => {
+    const id = 'rt-idp';
+    const project = tempDir();
+    const stateDir = join(project.dir, '.rehearsal', id);
+    let plan: Plan;
+    let edge: EdgeClient;
+    let input: FlowInput;
+
+    beforeAll(async () => {
+      await removeSandbox(engine!, id);
+      cpSync(join(REFERENCE, 'marketplace.json'), join(project.dir, 'marketplace.json'));
+      writeFileSync(
+        join(project.dir, 'rehearsal.yaml'),
+        `sandbox: { name: ${id} }\ndatabase: { kind: postgres }\nreplicas: 3\ntasks:\n  "Patient API":\n` +
+          `    name: patient-api\n    health: { path: /health, port: 8080 }\n    sso: true\n`,
+      );
+      const up = await rehearsal(['up', '--detach'], { cwd: project.dir, env: ENV });
+      expect(up.exitCode, up.stderr).toBe(0);
+      plan = await readState(stateDir);
+      edge = edgeClient(stateDir, 'patient-api', PORT);
+      input = {
+        issuer: ISSUER,
+        clientId: 'patient-api',
+        clientSecret: plan.secrets['REHEARSAL_IDP_SECRET_PATIENT_API']!,
+        redirectUri: `${APP}/oidc-test/callback`,
+        resource: APP,
+        persona: 'dr-ada',
+      };
+    });
+
+    afterAll(async () => {
+      edge?.agent.destroy();
+      if (engine) await removeSandbox(engine, id);
+      project.remove();
+    });
+
+    /** GET /me through the edge with a bearer token or a cookie: status and answering replica. */
+    const me = async (headers: Record<string, string>) => {
+      const r = await edgeRequest(edge, '/me', { headers });
+      return { status: r.status, replica: String(r.headers['x-replica']), body: r.body };
+    };
+
+    it('injects the issuer, client id and secret into the declared variables', () => {
+      const task = plan.services.find((s) => s.name === 'patient-api')!;
+      expect(task.environment).toMatchObject({
+        OIDC_ISSUER: ISSUER,
+        OIDC_CLIENT_ID: 'patient-api',
+        OIDC_CLIENT_SECRET: '${REHEARSAL_IDP_SECRET_PATIENT_API}',
+      });
+    });
+
+    it('completes code + PKCE, userinfo, refresh, introspection, client credentials and revocation from the host', async () => {
+      const r = await runFlows(input, edgeFetch(edge));
+      expect(r).toMatchObject({
+        issuer: ISSUER,
+        idTokenIssuer: ISSUER,
+        sub: 'dr-ada',
+        email: 'ada.quill@example.test',
+        refreshed: true,
+        introspected: { active: true, sub: 'dr-ada' },
+        revokedRefreshRejected: true,
+      });
+      // A JWT access token for the task's origin, accepted by the reference service.
+      expect((await me({ authorization: `Bearer ${r.apiToken}` })).status).toBe(200);
+    });
+
+    it('completes the same flows from inside a container, with the same issuer string', async () => {
+      const bundle = await build({
+        stdin: {
+          contents: `import { runFlows } from './test/helpers/oidc.ts';
+          const input = JSON.parse(process.argv[2]);
+          runFlows(input, globalThis.fetch).then(
+            (r) => console.log(JSON.stringify({ ...r, apiToken: undefined })),
+            (e) => { console.log(JSON.stringify({ error: String(e?.error ?? e?.message ?? e) })); process.exit(1); });`,
+          resolveDir: ROOT,
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        write: false,
+      });
+      const replica = (await listReplicas(engine!, id, 'patient-api'))[0]!;
+      const r = await execa(
+        'docker',
+        [
+          'exec',
+          '-i',
+          replica.name,
+          'node',
+          '--input-type=module',
+          '-',
+          JSON.stringify({ ...input, persona: 'nurse-ben' }),
+        ],
+        { input: bundle.outputFiles[0]!.text, reject: false },
+      );
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        issuer: ISSUER,
+        idTokenIssuer: ISSUER,
+        sub: 'nurse-ben',
+        introspected: { active: true },
+        revokedRefreshRejected: true,
+      });
+    });
+
+    it('answers a missing PKCE, an unknown client and a foreign redirect URI with OAuth errors', async () => {
+      const f = edgeFetch(edge);
+      const auth = (params: Record<string, string>) =>
+        f(
+          `${ISSUER}/auth?${new URLSearchParams({ response_type: 'code', scope: 'openid', ...params })}`,
+          {
+            redirect: 'manual',
+          },
+        );
+      const noPkce = await auth({ client_id: 'patient-api', redirect_uri: `${APP}/cb` });
+      expect(noPkce.headers.get('location')).toMatch(
+        /^https:\/\/patient-api\.rehearsal\.localhost:28443\/cb\?error=invalid_request/,
+      );
+      const unknown = await auth({ client_id: 'nobody', redirect_uri: `${APP}/cb` });
+      expect([unknown.status, await unknown.text()]).toEqual([
+        400,
+        expect.stringContaining('invalid_client'),
+      ]);
+      const foreign = await auth({
+        client_id: 'patient-api',
+        redirect_uri: 'https://evil.example/cb',
+      });
+      expect([foreign.status, await foreign.text()]).toEqual([
+        400,
+        expect.stringContaining('invalid_redirect_uri'),
+      ]);
+    });
+
+    // Playwright gives each launch a fresh temporary profile (its own user-data-dir).
+    it('logs in through the reference service in headless Chromium, no certificate warning, and every replica accepts the session', async () => {
+      const { browser, close } = await trustingChromium(stateDir);
+      try {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(`${APP}/me`);
+        expect(new URL(page.url()).origin).toBe(ISSUER);
+        expect(await page.locator('button[data-persona]').count()).toBe(4);
+        await page.click('button[data-persona="admin-cho"]');
+        await page.waitForURL(`${APP}/me`);
+        expect(JSON.parse((await page.textContent('body')) ?? '{}')).toMatchObject({
+          sub: 'admin-cho',
+          groups: ['administrators'],
+          via: 'session',
+        });
+        const session = (await context.cookies(APP)).find((c) => c.name === 'rs_session')!;
+        expect(session).toMatchObject({ httpOnly: true, secure: true });
+        // Round robin at the edge: nine requests meet all three replicas; each accepts the login.
+        const answers = await Promise.all(
+          Array.from({ length: 9 }, () => me({ cookie: `rs_session=${session.value}` })),
+        );
+        expect(answers.map((a) => a.status)).toEqual(Array(9).fill(200));
+        expect(new Set(answers.map((a) => a.replica)).size).toBe(3);
+      } finally {
+        await close();
+      }
+    });
+
+    it('keeps tokens valid when the IdP is SIGKILLed and restarted', async () => {
+      const f = edgeFetch(edge);
+      const before = await runFlows({ ...input, persona: 'patient-dee' }, f);
+      const idp = (await listReplicas(engine!, id, 'idp'))[0]!;
+      await engine!.killContainer(idp.id, 'SIGKILL');
+      await engine!.startContainer(idp.id);
+      // Ready again: discovery answers.
+      for (let i = 0; i < 50; i++) {
+        const r = await f(`${ISSUER}/.well-known/openid-configuration`).catch(() => undefined);
+        if (r?.status === 200) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const jwks = (await (await f(`${ISSUER}/jwks`)).json()) as { keys: { kid: string }[] };
+      expect(jwks.keys.map((k) => k.kid)).toContain(decodeProtectedHeader(before.apiToken).kid);
+      expect((await me({ authorization: `Bearer ${before.apiToken}` })).status).toBe(200);
+      // The restarted process also knows the sessions and grants of the one it replaced.
+      expect(await runFlows({ ...input, persona: 'patient-dee' }, f)).toMatchObject({
+        sub: 'patient-dee',
+      });
+    });
+
+    it('rotates keys in stages while the reference service accepts every valid token', async () => {
+      const f = edgeFetch(edge);
+      const token = async () => {
+        const res = await f(`${ISSUER}/token`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`patient-api:${input.clientSecret}`).toString('base64')}`,
+          },
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            resource: APP,
+            scope: 'api',
+          }),
+        });
+        return ((await res.json()) as { access_token: string }).access_token;
+      };
+      const old = await token();
+      const rejected: string[] = [];
+      const kids = new Set<string>();
+      let stop = false;
+      const load = (async () => {
+        while (!stop) {
+          const fresh = await token();
+          kids.add(decodeProtectedHeader(fresh).kid!);
+          for (const t of [fresh, old]) {
+            const r = await me({ authorization: `Bearer ${t}` });
+            if (r.status !== 200)
+              rejected.push(`${t === old ? 'old' : 'fresh'}: ${r.status} ${r.body.slice(0, 120)}`);
+          }
+        }
+      })();
+      for (const stage of ['publish', 'sign']) {
+        const r = await rehearsal(['idp', 'rotate', '--stage', stage], {
+          cwd: project.dir,
+          env: ENV,
+        });
+        expect(r.exitCode, r.stderr).toBe(0);
+        await new Promise((r) => setTimeout(r, 2500));
+      }
+      stop = true;
+      await load;
+      expect(rejected).toEqual([]);
+      expect(kids.size).toBe(2);
+      const keys = await rehearsal(['idp', 'keys'], { cwd: project.dir, env: ENV });
+      expect(keys.stdout).toMatch(/^current .*\nprevious /m);
+      // Retired: the old key leaves the JWKS.
+      const retire = await rehearsal(['idp', 'rotate', '--stage', 'retire'], {
+        cwd: project.dir,
+        env: ENV,
+      });
+      expect(retire.exitCode, retire.stderr).toBe(0);
+      const jwks = (await (await f(`${ISSUER}/jwks`)).json()) as { keys: { kid: string }[] };
+      expect(jwks.keys.map((k) => k.kid)).not.toContain(decodeProtectedHeader(old).kid);
+    });
+  },
+);
