@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { VERSION } from '../sandbox/version.js';
+import { registerChaos } from './commands/chaos.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDown } from './commands/down.js';
 import { registerExport } from './commands/export.js';
@@ -40,6 +41,7 @@ for (const register of [
   registerDemo,
   registerStatus,
   registerScale,
+  registerChaos,
   registerLogs,
   registerDown,
   registerImages,

@@ -73,6 +73,27 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
       return `  cron ${e.service} (${e.schedule}): started ${e.container}`;
     case 'cron.finished':
       return `  cron ${e.service}: ${e.container} exited with ${e.exitCode} after ${seconds(e.ms)}`;
+    case 'chaos.planned':
+      return `Chaos: seed ${e.seed}, ${e.actions} action(s) over ${seconds(e.durationMs)}${e.journal ? `; journal ${e.journal}` : ''}`;
+    case 'chaos.action':
+      return `  chaos ${e.description}`;
+    case 'chaos.result':
+      return `  chaos #${e.seq} ${e.kind}: ${e.ok ? 'done' : 'FAILED'} in ${seconds(e.ms)}, ${e.detail}; ${e.failedRequests} failed request(s)`;
+    case 'traffic.sample':
+      return verbose || e.t % 5000 < 1000
+        ? `  traffic ${seconds(e.t)}: ${e.rps} req/s, p50 ${e.p50Ms} ms, p99 ${e.p99Ms} ms, errors ${
+            Object.entries(e.errors)
+              .map(([k, v]) => `${k}×${v}`)
+              .join(' ') || 'none'
+          }; ${Object.entries(e.replicas)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`
+        : undefined;
+    case 'verdict.reached':
+      return [
+        `${e.outcome === 'pass' ? 'PASS' : e.outcome === 'fail' ? 'FAIL' : 'UNTESTED'} ${e.requirement}: ${e.summary}`,
+        ...e.evidence.map((x) => `    ${x}`),
+      ].join('\n');
     case 'warning':
       return `  warning: ${e.message}`;
   }

@@ -1,3 +1,5 @@
+import type { TrafficSample } from './traffic/figures.js';
+
 /**
  * Typed events the core emits while it works. Views subscribe: the plain reporter prints them as
  * lines, the Ink dashboard renders them (DESIGN.md, "Core without UI").
@@ -71,6 +73,35 @@ export type RehearsalEvent =
     }
   | { type: 'cron.started'; service: string; container: string; schedule: string }
   | { type: 'cron.finished'; service: string; container: string; exitCode: number; ms: number }
+  | {
+      /** A chaos run starts (sandbox/chaos/run.ts): its seed repeats it. */
+      type: 'chaos.planned';
+      seed: number;
+      actions: number;
+      durationMs: number;
+      journal?: string;
+    }
+  | { type: 'chaos.action'; seq: number; kind: string; description: string; atMs: number }
+  | {
+      type: 'chaos.result';
+      seq: number;
+      kind: string;
+      ok: boolean;
+      ms: number;
+      /** What happened: the container touched, the time a stop took, why it failed. */
+      detail: string;
+      /** Requests that failed between the action's start and the sandbox's recovery. */
+      failedRequests: number;
+    }
+  /** Live traffic figures for the last interval (sandbox/traffic/figures.ts). */
+  | ({ type: 'traffic.sample' } & TrafficSample)
+  | {
+      type: 'verdict.reached';
+      requirement: string;
+      outcome: 'pass' | 'fail' | 'untested';
+      summary: string;
+      evidence: string[];
+    }
   | { type: 'warning'; message: string };
 
 export type Emit = (event: RehearsalEvent) => void;

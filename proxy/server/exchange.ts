@@ -2,7 +2,7 @@
  * Forwards one HTTP request to a replica and streams the response back, with the retry rule of
  * the Marketplace's edge: a request that never reached a replica (connect failed, connection
  * broke before the request was written, or a reused keep-alive connection closed before any
- * response byte) goes ONCE to another replica, whatever its method. Every other failure is passed
+ * response byte, for idempotent methods only) goes ONCE to another replica. Every other failure is passed
  * through (502/504 while no response has started) and counted by cause.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -26,6 +26,11 @@ export function plainResponse(res: ServerResponse, status: number, text: string)
   });
   res.end(text);
 }
+
+// On a reused connection the head may have reached the replica before it broke: only a request
+// that is safe to repeat is sent again. A POST there may have been committed (the replica was
+// killed before it answered), and a second one would store it twice.
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
 // The exchange a response belongs to, so one shared 'close' listener serves every request
 // instead of a closure per request (this is the hot path).
@@ -144,7 +149,10 @@ export class Exchange implements ConnectionUser, ResponseSink {
       this.complete(false);
     } else if (!this.conn.connected) {
       this.fail('connect_refused', true);
-    } else if (!this.responseStarted && (this.conn.uses > 0 || !this.headFlushed)) {
+    } else if (
+      !this.responseStarted &&
+      (this.conn.uses > 0 ? IDEMPOTENT.has(this.req.method ?? '') : !this.headFlushed)
+    ) {
       this.fail('reset_before_request', true);
     } else {
       this.fail('reset_after_request', false);

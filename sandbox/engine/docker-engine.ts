@@ -253,6 +253,32 @@ export class DockerEngine implements Engine {
     }
   }
 
+  async pauseContainer(id: string): Promise<void> {
+    await this.docker.getContainer(id).pause();
+  }
+
+  async unpauseContainer(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).unpause();
+    } catch (err) {
+      if (statusCode(err) !== 409 && statusCode(err) !== 404) throw err; // 409: not paused.
+    }
+  }
+
+  async restartContainer(id: string, timeoutSeconds: number): Promise<void> {
+    await this.docker.getContainer(id).restart({ t: timeoutSeconds });
+  }
+
+  async disconnectNetwork(network: string, id: string): Promise<void> {
+    await this.docker.getNetwork(network).disconnect({ Container: id, Force: true });
+  }
+
+  async connectNetwork(network: string, id: string, aliases: string[]): Promise<void> {
+    await this.docker
+      .getNetwork(network)
+      .connect({ Container: id, EndpointConfig: { Aliases: aliases } });
+  }
+
   async removeContainer(id: string, options: { force?: boolean } = {}): Promise<void> {
     await ignore404(
       this.docker.getContainer(id).remove({ force: options.force ?? false, v: false }),

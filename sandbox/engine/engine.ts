@@ -38,6 +38,15 @@ export interface Engine {
   /** SIGTERM, then SIGKILL after `timeoutSeconds`. */
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;
   killContainer(id: string, signal?: string): Promise<void>;
+  /** Freezes every process of a container (cgroup freezer); `unpauseContainer` thaws them. */
+  pauseContainer(id: string): Promise<void>;
+  unpauseContainer(id: string): Promise<void>;
+  /** Stop (SIGTERM, SIGKILL after `timeoutSeconds`) and start again, keeping the container. */
+  restartContainer(id: string, timeoutSeconds: number): Promise<void>;
+  /** Takes a container off a network, as a network partition would. */
+  disconnectNetwork(network: string, id: string): Promise<void>;
+  /** Puts a container back on a network with its DNS aliases. */
+  connectNetwork(network: string, id: string, aliases: string[]): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean }): Promise<void>;
   listContainers(labels: Record<string, string>): Promise<ContainerSummary[]>;
   inspectContainer(id: string): Promise<ContainerDetails>;

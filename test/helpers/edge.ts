@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
+import { loopback } from '../../sandbox/traffic/edge-client.js';
 
 /** What a test needs to talk to a sandbox's TLS edge the way a browser would. */
 export interface EdgeClient {
@@ -8,20 +9,6 @@ export interface EdgeClient {
   agent: Agent;
   host: string;
   port: number;
-}
-
-/** Resolves every name to 127.0.0.1 (both callback shapes node:net uses). */
-function loopback(
-  _host: string,
-  options: { all?: boolean },
-  cb: (
-    err: Error | null,
-    address: string | { address: string; family: number }[],
-    family?: number,
-  ) => void,
-): void {
-  if (options.all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
-  else cb(null, '127.0.0.1', 4);
 }
 
 /** An HTTPS client for `https://<task>.rehearsal.localhost:<port>` that trusts only the sandbox CA. */

@@ -1,0 +1,60 @@
+/** Every write the generator made and what the service answered: the evidence for data verdicts. */
+export interface WriteRecord {
+  seq: number;
+  /** The unique family name the write carries; a search for it must find exactly one Patient. */
+  family: string;
+  /** Milliseconds since the traffic started, when the answer came. */
+  at: number;
+  /** True when the service acknowledged it (201 with an id). */
+  acked: boolean;
+  id?: string;
+  replica?: string;
+  status?: number;
+}
+
+/** One use of a session token: who issued it, who was asked, what they answered. */
+export interface SessionUse {
+  /** A short, non-secret name for the token (its first characters are never logged). */
+  session: number;
+  issuer: string;
+  replica: string;
+  status: number;
+  at: number;
+}
+
+/** A request that failed: when, which journey, and why. */
+export interface Failure {
+  at: number;
+  journey: string;
+  cause: string;
+}
+
+/** What the final verification found for one acknowledged write. */
+export interface WriteCheck {
+  write: WriteRecord;
+  /** How many Patients carry its family name (1 is right; 0 lost; 2+ duplicated). */
+  found: number;
+  /** Whether the found Patient has the acknowledged id. */
+  sameId: boolean;
+  /** Set when the check itself could not get an answer. */
+  error?: string;
+}
+
+/** Bounded lists: a long run keeps the first `cap` entries of each and counts the rest. */
+export class Ledger {
+  readonly writes: WriteRecord[] = [];
+  readonly sessions: SessionUse[] = [];
+  readonly failures: Failure[] = [];
+  dropped = 0;
+
+  constructor(private readonly cap = 100_000) {}
+
+  push<T>(list: T[], item: T): void {
+    if (list.length < this.cap) list.push(item);
+    else this.dropped++;
+  }
+
+  acked(before = Number.POSITIVE_INFINITY): WriteRecord[] {
+    return this.writes.filter((w) => w.acked && w.at < before);
+  }
+}

@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionKey, type ChaosAction } from '../../sandbox/chaos/action.js';
+import { readJournal } from '../../sandbox/chaos/journal.js';
+import type { ChaosReport } from '../../sandbox/chaos/run.js';
+import { listReplicas } from '../../sandbox/sandbox/replicas.js';
+import { readDesired } from '../../sandbox/sandbox/state.js';
+import { rehearsal, spawnRehearsal, tempDir } from '../helpers/cli.js';
+import { removeSandbox, testEngine } from '../helpers/engine.js';
+
+const engine = await testEngine();
+// Our own edge port, so chaos never meets another test's sandbox.
+const env = {
+  REHEARSAL_IMAGES: process.env.REHEARSAL_IMAGES ?? '',
+  REHEARSAL_PROXY_PORT: process.env.REHEARSAL_PROXY_PORT ?? '38443',
+};
+const SERVICE = 'patient-api';
+
+describe.skipIf(!engine)('chaos under live traffic', () => {
+  const id = `rt-chaos-${randomBytes(3).toString('hex')}`;
+  const project = tempDir('rehearsal-chaos-');
+  const dir = project.dir;
+  const stateDir = join(dir, '.rehearsal', id);
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return name;
+  };
+  const chaos = async (args: string[]) => {
+    const r = await rehearsal(['chaos', ...args, '--json'], { cwd: dir, env, timeoutMs: 600_000 });
+    const report = r.stdout.trim() ? (JSON.parse(r.stdout) as ChaosReport) : undefined;
+    return { ...r, report };
+  };
+  const verdict = (r: ChaosReport | undefined, requirement: string) =>
+    r?.verdicts.find((v) => v.requirement === requirement);
+
+  beforeAll(async () => {
+    writeFileSync(
+      join(dir, 'marketplace.json'),
+      readFileSync(join(import.meta.dirname, '../../templates/reference-service/marketplace.json')),
+    );
+    // The later profile's 15 s stop budget keeps the ignored-SIGTERM case short; 4 replicas
+    // leave room for two faults at once above instances_minimum (2).
+    file(
+      'rehearsal.yaml',
+      `sandbox: { name: ${id} }\nprofile: hl7-hsp-r2\nreplicas: 4\ndatabase: { kind: postgres, version: "16" }\n` +
+        `tasks:\n  "Patient API":\n    name: ${SERVICE}\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n`,
+    );
+    const up = await rehearsal(['up', '--detach'], { cwd: dir, env });
+    expect(up.exitCode, up.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    if (engine) await removeSandbox(engine, id);
+    project.remove();
+  });
+
+  let journal = '';
+  it('passes all four verdicts on the reference service: a fixed seed, 60 s, ≥ 20 actions, no write lost', async () => {
+    journal = join(dir, 'reference.jsonl');
+    const r = await chaos([
+      '--seed',
+      '7',
+      '--duration',
+      '60',
+      '--rate',
+      '22',
+      '--rps',
+      '20',
+      '--journal',
+      journal,
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = r.report!;
+    console.log(
+      `reference: ${report.actions.length} actions, ${report.traffic.rps} req/s over ${report.traffic.seconds} s, errors ${JSON.stringify(report.traffic.errors)}, ` +
+        `kills ${report.actions
+          .filter((a) => a.action.kind === 'kill')
+          .map((a) => `${a.failedRequests} failed/${a.replacementServingMs ?? '?'} ms to serving`)
+          .join(', ')}`,
+    );
+    expect(report.actions.length).toBeGreaterThanOrEqual(20);
+    expect(report.verdicts.map((v) => [v.requirement, v.outcome])).toEqual([
+      ['ephemeral', 'pass'],
+      ['stateless', 'pass'],
+      ['incorruptible', 'pass'],
+      ['scalable', 'pass'],
+    ]);
+    expect(report.traffic.acknowledgedWrites).toBeGreaterThan(50);
+    expect(report.traffic.lostWrites).toBe(0);
+    const j = readJournal(journal);
+    expect(j.head.seed).toBe(7);
+    expect(j.head.declarationSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(j.end?.reason).toBe('completed');
+  });
+
+  it('plans the same actions for the same seed: the journal, a dry run and a replay agree', async () => {
+    const keys = (actions: ChaosAction[]) => actions.map(actionKey);
+    const ran = keys(readJournal(journal).actions);
+    const dry = await chaos(['--seed', '7', '--duration', '60', '--rate', '22', '--dry-run']);
+    const replay = await rehearsal(['replay', journal, '--dry-run', '--json'], { cwd: dir, env });
+    expect(keys((JSON.parse(dry.stdout) as { actions: ChaosAction[] }).actions)).toEqual(ran);
+    expect(keys((JSON.parse(replay.stdout) as { actions: ChaosAction[] }).actions)).toEqual(ran);
+    const other = await chaos(['--seed', '8', '--duration', '60', '--rate', '22', '--dry-run']);
+    expect(keys((JSON.parse(other.stdout) as { actions: ChaosAction[] }).actions)).not.toEqual(ran);
+  });
+
+  it('on Ctrl-C restores the desired count, finishes the journal and exits 130', async () => {
+    const scenario = file(
+      'grow.yaml',
+      '- { at: 1s, action: scale, to: 5 }\n- { at: 50s, action: kill }\n',
+    );
+    const j = join(dir, 'interrupted.jsonl');
+    const child = spawnRehearsal(
+      ['chaos', '--scenario', scenario, '--duration', '60', '--journal', j],
+      { cwd: dir, env },
+    );
+    for (let i = 0; i < 240; i++) {
+      if (existsSync(j) && readFileSync(j, 'utf8').includes('"chaos.result"')) break;
+      await sleep(500);
+    }
+    expect((await readDesired(stateDir))?.[SERVICE]).toBe(5);
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, String(r.stderr)).toBe(130);
+    const done = readJournal(j);
+    expect(done.end?.reason).toBe('interrupted');
+    expect((await readDesired(stateDir))?.[SERVICE]).toBe(4);
+    const running = (await listReplicas(engine!, id, SERVICE)).filter((x) => x.state === 'running');
+    expect(running).toHaveLength(4);
+  });
+
+  /** A naughty variant under a short scenario: exit code 1, and the verdicts it must fail. */
+  const naughty = async (variants: string[], scenario: string, seconds: number) => {
+    const name = file(`${variants[0]}.yaml`, scenario);
+    const flags = variants.flatMap((v) => ['--env', `${v}=1`]);
+    const r = await chaos([
+      ...flags,
+      '--scenario',
+      name,
+      '--duration',
+      String(seconds),
+      '--rps',
+      '25',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(1);
+    return (requirement: string) => {
+      const v = verdict(r.report, requirement)!;
+      expect(v.outcome, JSON.stringify(v)).toBe('fail');
+      return v.evidence.join('\n');
+    };
+  };
+
+  it('fails stateless and scalable for sessions in memory and an ignored SIGTERM, saying who refused what', async () => {
+    const failed = await naughty(
+      ['NAUGHTY_MEMORY_SESSIONS', 'NAUGHTY_IGNORE_SIGTERM'],
+      '- { at: 2s, action: stop, target: 0 }\n',
+      12,
+    );
+    expect(failed('stateless')).toMatch(/^session #\d+ issued by \S+ refused by \S+ \(HTTP 401\)/);
+    expect(failed('scalable')).toMatch(/ignored SIGTERM .*stop budget 15\.0 s.*exit code 137/);
+  });
+
+  it('fails ephemeral when data lives on the container disk, naming the vanished writes', async () => {
+    const failed = await naughty(['NAUGHTY_LOCAL_DATA'], '- { at: 4s, action: replace-all }\n', 10);
+    expect(failed('ephemeral')).toMatch(
+      /Patient\/\S+ \(acknowledged by \S+ at [\d.]+ s\) is gone after the replacement/,
+    );
+  });
+
+  it('fails incorruptible when writes are acknowledged before commit, naming the lost write and the kill', async () => {
+    const failed = await naughty(
+      ['NAUGHTY_EARLY_ACK'],
+      [3, 5, 9].map((at, i) => `- { at: ${at}s, action: kill, target: ${i} }\n`).join(''),
+      12,
+    );
+    expect(failed('incorruptible')).toMatch(
+      /^lost: Patient\/\S+ acknowledged \(HTTP 201\) by \S+ at [\d.]+ s, [\d.]+ s before \S+ was SIGKILLed/,
+    );
+  });
+});
