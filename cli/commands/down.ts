@@ -3,6 +3,14 @@ import { down } from '../../sandbox/sandbox/down.js';
 import { existingPlan } from '../../sandbox/sandbox/resolve.js';
 import { forgetSecrets } from '../../sandbox/sandbox/state.js';
 import type { CommandContext } from '../context.js';
+import { parseEngine } from './up.js';
+
+interface DownFlags {
+  volumes?: boolean;
+  file?: string;
+  sandbox?: string;
+  engine?: string;
+}
 
 export function registerDown(program: Command, ctx: () => CommandContext): void {
   program
@@ -11,7 +19,8 @@ export function registerDown(program: Command, ctx: () => CommandContext): void 
     .option('-v, --volumes', "also remove volumes: the database's data is lost")
     .option('-f, --file <path>', 'the declaration')
     .option('--sandbox <id>', 'the sandbox')
-    .action(async (opts: { volumes?: boolean; file?: string; sandbox?: string }) => {
+    .option('--engine <engine>', 'docker, or swarm: remove the Docker stack', 'docker')
+    .action(async (opts: DownFlags) => {
       const c = ctx();
       const plan = await existingPlan({
         cwd: c.cwd,
@@ -19,6 +28,11 @@ export function registerDown(program: Command, ctx: () => CommandContext): void 
         ...(opts.file ? { file: opts.file } : {}),
         ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
       });
+      if (parseEngine(opts.engine) === 'swarm') {
+        const { removeSwarm } = await import('../../sandbox/swarm/deploy.js');
+        await removeSwarm(plan, { emit: c.emit });
+        return;
+      }
       await down(plan.sandboxId, {
         engine: await c.engine(),
         emit: c.emit,

@@ -12,7 +12,7 @@ import {
 import { status } from '../../sandbox/sandbox/status.js';
 import { supervise } from '../../sandbox/sandbox/supervise.js';
 import { up } from '../../sandbox/sandbox/up.js';
-import { AbortedError } from '../../sandbox/errors.js';
+import { AbortedError, UserError } from '../../sandbox/errors.js';
 import { collect, parseCount, parseEnvFlags, type CommandContext } from '../context.js';
 import { interruptSignal } from '../signals.js';
 import { wantsTui } from '../ui/wants-tui.js';
@@ -26,6 +26,8 @@ export interface UpFlags {
   detach?: boolean;
   down?: boolean;
   healthTimeout?: string;
+  /** `docker` (default): Rehearsal drives the engine; `swarm`: a Docker stack on a swarm. */
+  engine?: string;
   /** The global `--no-tui` sets it false; the dashboard shows only in a terminal anyway. */
   tui?: boolean;
 }
@@ -43,6 +45,7 @@ export function registerUp(program: Command, ctx: () => CommandContext): void {
     .option('-d, --detach', 'return once healthy instead of following the logs')
     .option('--down', 'when following, remove the sandbox on Ctrl-C')
     .option('--health-timeout <seconds>', 'how long a replica may take to become healthy', '180')
+    .option('--engine <engine>', 'docker, or swarm: deploy as a Docker stack', 'docker')
     .action(async (flags: UpFlags, cmd: Command) => {
       await runUp(ctx(), { ...flags, tui: cmd.optsWithGlobals<{ tui?: boolean }>().tui });
     });
@@ -59,6 +62,7 @@ export async function runUp(c: CommandContext, flags: UpFlags): Promise<void> {
     ...(flags.replicas !== undefined ? { replicas: parseCount(flags.replicas, '--replicas') } : {}),
     ...(env ? { env } : {}),
   };
+  const swarm = parseEngine(flags.engine) === 'swarm';
   const { plan, loaded } = await planFromDeclaration(req);
   const upOptions = {
     replicasExplicit:
@@ -66,6 +70,7 @@ export async function runUp(c: CommandContext, flags: UpFlags): Promise<void> {
       Object.values(loaded.taskOverlays).some((o) => o.replicas !== undefined),
     healthTimeoutMs: parseCount(flags.healthTimeout ?? '180', '--health-timeout') * 1000,
   };
+  if (swarm) return upOnSwarm(c, plan, loaded.warnings.map(formatProblem), upOptions);
   if (!flags.detach && wantsTui(flags.tui)) {
     // Loaded on demand: React and Ink are not needed on the plain path.
     const { upWithDashboard } = await import('../ui/dashboard/run.js');
@@ -105,4 +110,32 @@ async function follow(c: CommandContext, plan: Plan, signal: AbortSignal): Promi
     c.out(`${l.container} | ${l.text}`);
   }
   await supervisor;
+}
+
+/** Which engine `--engine` names. */
+export function parseEngine(value: string | undefined): 'docker' | 'swarm' {
+  if (value === undefined || value === 'docker' || value === 'swarm') return value ?? 'docker';
+  throw new UserError(`--engine ${value} is not an engine Rehearsal knows`, {
+    hint: 'Use --engine docker (the default) or --engine swarm.',
+  });
+}
+
+async function upOnSwarm(
+  c: CommandContext,
+  plan: Plan,
+  warnings: string[],
+  options: { healthTimeoutMs: number },
+): Promise<void> {
+  for (const message of warnings) c.emit({ type: 'warning', message });
+  // Loaded on demand, like the dashboard: only a swarm deploy needs it.
+  const { deploySwarm } = await import('../../sandbox/swarm/deploy.js');
+  const interrupt = interruptSignal();
+  try {
+    await deploySwarm(plan, { emit: c.emit, signal: interrupt.signal, ...options });
+  } finally {
+    interrupt.dispose();
+  }
+  process.stderr.write(
+    `Stack ${plan.sandboxId} runs on the swarm; \`rehearsal down --engine swarm\` removes it.\n`,
+  );
 }

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { LABEL } from '../labels.js';
 import { VERSION } from '../version.js';
 import { formatDuration } from './duration.js';
-import type { Plan, ServicePlan } from './types.js';
+import type { HealthcheckPlan, Plan, ServicePlan } from './types.js';
 
 /**
  * The compose model of a plan: what `rehearsal up` creates, written down so that
@@ -52,7 +52,8 @@ export function composeYaml(plan: Plan): string {
   return header + stringify(composeModel(plan), { lineWidth: 0 });
 }
 
-function volumeKey(plan: Plan, volume: string): string {
+/** A volume's key in the compose file: its name without the sandbox prefix. */
+export function volumeKey(plan: Plan, volume: string): string {
   return volume.startsWith(`${plan.sandboxId}_`) ? volume.slice(plan.sandboxId.length + 1) : volume;
 }
 
@@ -71,7 +72,8 @@ function composeService(plan: Plan, s: ServicePlan): Record<string, unknown> {
   }
   if (s.command) out.command = s.command;
   if (Object.keys(s.environment).length > 0) out.environment = s.environment;
-  if (s.ports.length > 0) out.ports = s.ports.map((p) => `127.0.0.1:${s.hostPorts?.[p] ?? ''}:${p}`);
+  if (s.ports.length > 0)
+    out.ports = s.ports.map((p) => `127.0.0.1:${s.hostPorts?.[p] ?? ''}:${p}`);
   const mounts = [
     ...s.volumes.map((v) => `${volumeKey(plan, v.volume)}:${v.target}`),
     // Rehearsal copies these files into the container; a plain compose run bind-mounts them.
@@ -89,22 +91,9 @@ function composeService(plan: Plan, s: ServicePlan): Record<string, unknown> {
       s.dependsOn.map((d) => [d, { condition: 'service_healthy' }]),
     );
   }
-  if (s.healthcheck) {
-    out.healthcheck = {
-      test: s.healthcheck.test,
-      interval: formatDuration(s.healthcheck.intervalMs),
-      timeout: formatDuration(s.healthcheck.timeoutMs),
-      retries: s.healthcheck.retries,
-      start_period: formatDuration(s.healthcheck.startPeriodMs),
-    };
-  }
+  if (s.healthcheck) out.healthcheck = composeHealthcheck(s.healthcheck);
   out.stop_grace_period = `${s.stopGraceSeconds}s`;
-  out.labels = {
-    [LABEL.sandbox]: plan.sandboxId,
-    [LABEL.version]: VERSION,
-    [LABEL.role]: s.role,
-    ...(s.taskId ? { [LABEL.taskId]: s.taskId } : {}),
-  };
+  out.labels = serviceLabels(plan, s);
   if (s.aliases.length > 0) out.networks = { default: { aliases: s.aliases } };
   if (s.role === 'cron') {
     // Cron tasks are one-off runs on a schedule; a plain `compose up` must not start them.
@@ -113,4 +102,25 @@ function composeService(plan: Plan, s: ServicePlan): Record<string, unknown> {
   }
   if (s.probe) out['x-rehearsal-health'] = { port: s.probe.port, path: s.probe.path };
   return out;
+}
+
+/** A health check in compose syntax. */
+export function composeHealthcheck(h: HealthcheckPlan): Record<string, unknown> {
+  return {
+    test: h.test,
+    interval: formatDuration(h.intervalMs),
+    timeout: formatDuration(h.timeoutMs),
+    retries: h.retries,
+    start_period: formatDuration(h.startPeriodMs),
+  };
+}
+
+/** Rehearsal's labels on a service's containers: sandbox, version, role and task id. */
+export function serviceLabels(plan: Plan, s: ServicePlan): Record<string, string> {
+  return {
+    [LABEL.sandbox]: plan.sandboxId,
+    [LABEL.version]: VERSION,
+    [LABEL.role]: s.role,
+    ...(s.taskId ? { [LABEL.taskId]: s.taskId } : {}),
+  };
 }
