@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDown } from './commands/down.js';
 import { registerExport } from './commands/export.js';
 import { registerIdp } from './commands/idp.js';
+import { registerScim } from './commands/scim.js';
 import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerLogs } from './commands/logs.js';
@@ -47,6 +48,7 @@ for (const register of [
   registerImages,
   registerTrust,
   registerIdp,
+  registerScim,
 ]) {
   register(program, ctx);
 }

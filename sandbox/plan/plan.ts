@@ -12,6 +12,7 @@ import { composeLiteral, conventionalBinding, resolveBinding } from './bindings.
 import { DATABASE_SECRETS, planDatabase, type DatabaseConnection } from './database.js';
 import { ADMIN_TOKEN_SECRET, planEdge, trustInjection } from './edge.js';
 import { planIdp, ssoTasks } from './idp.js';
+import { planScim } from './scim.js';
 import type { Plan, ServicePlan, UnboundVariable } from './types.js';
 
 /** Seconds a replica gets between SIGTERM and SIGKILL, per requirement profile. */
@@ -89,6 +90,9 @@ export function createPlan(loaded: LoadedDeclaration, options: PlanOptions): Pla
     services.push(idp.service);
     for (const name of idp.secrets) secrets[name] = options.secrets?.[name] ?? randomSecret();
   }
+  const scim = planScim(loaded, tasks);
+  for (const { tokenName } of scim)
+    secrets[tokenName] = options.secrets?.[tokenName] ?? randomSecret();
   const trust = trustInjection();
   for (const t of tasks) {
     // Every service trusts the sandbox's CA, and reaches the edge before it needs it.
@@ -109,6 +113,7 @@ export function createPlan(loaded: LoadedDeclaration, options: PlanOptions): Pla
     network: `${sandboxId}_default`,
     ...(edge ? { proxy: edge.proxy } : {}),
     ...(idp ? { idp: idp.plan } : {}),
+    ...(scim.length > 0 ? { scim } : {}),
     services,
     volumes,
     secrets,

@@ -1,6 +1,7 @@
 import type { DatabaseKind, ProfileName } from '../declaration/types.js';
 import type { ImageRef } from '../images/catalogue.js';
 import type { IdpPlan } from './idp.js';
+import type { ScimPlan } from './scim.js';
 
 /** A Docker health check in compose terms; durations in milliseconds. */
 export interface HealthcheckPlan {
@@ -93,6 +94,8 @@ export interface Plan {
   proxy?: ProxyPlan;
   /** The identity provider, when a task needs SSO. */
   idp?: IdpPlan;
+  /** Tasks with a SCIM endpoint Rehearsal provisions and tests. */
+  scim?: ScimPlan[];
   services: ServicePlan[];
   volumes: string[];
   /** Secret name → value. Never printed, never in compose.yaml; written to `.env` (0600). */

@@ -34,6 +34,8 @@ export function createHandler({ pool, log, startedAt, isStopping, ...deps }) {
   const routes = [
     // OpenID Connect login and /me, when the sandbox gave the service a client (oidc.mjs).
     ...(deps.oidc?.routes ?? []),
+    // SCIM 2.0 provisioning at /scim/v2, when the sandbox gave the service a token (scim.mjs).
+    ...(deps.scim?.routes ?? []),
     { pattern: /^\/health$/, methods: { GET: health } },
     { pattern: /^\/metadata$/, methods: { GET: () => ({ status: 200, body: metadata }) } },
     { pattern: /^\/Patient$/, methods: { GET: search, POST: create } },

@@ -15,7 +15,7 @@ export class HttpError extends Error {
   }
 }
 
-const JSON_TYPE = /^application\/(fhir\+)?json\s*(;|$)/i;
+const JSON_TYPE = /^application\/(fhir\+|scim\+)?json\s*(;|$)/i;
 
 /**
  * Reads and parses a JSON body of at most MAX_BODY_BYTES. Past the cap it
@@ -76,7 +76,11 @@ export function send(res, status, body, headers = {}) {
   }
   const text = JSON.stringify(body);
   res
-    .writeHead(status, { 'Content-Type': FHIR_JSON, 'Content-Length': Buffer.byteLength(text) })
+    // A route may name its own media type (SCIM answers application/scim+json).
+    .writeHead(status, {
+      'Content-Type': res.getHeader('Content-Type') ?? FHIR_JSON,
+      'Content-Length': Buffer.byteLength(text),
+    })
     .end(text);
 }
 

@@ -19,7 +19,12 @@ export function readOidcConfig(env) {
   const clientId = (env.OIDC_CLIENT_ID ?? '').trim();
   const clientSecret = (env.OIDC_CLIENT_SECRET ?? '').trim();
   if (!issuer || !clientId || !clientSecret) return undefined;
-  return { issuer, clientId, clientSecret, scopes: (env.OIDC_SCOPES ?? '').trim() || 'openid profile email groups' };
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    scopes: (env.OIDC_SCOPES ?? '').trim() || 'openid profile email groups',
+  };
 }
 
 const b64 = (buf) => Buffer.from(buf).toString('base64url');
@@ -39,8 +44,12 @@ function cookie(name, value, { path = '/', maxAge }) {
 
 /** The origin the client used, from the edge's X-Forwarded-* headers. */
 function originOf(req) {
-  const proto = String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim();
-  const host = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? '').split(',')[0].trim();
+  const proto = String(req.headers['x-forwarded-proto'] ?? 'http')
+    .split(',')[0]
+    .trim();
+  const host = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? '')
+    .split(',')[0]
+    .trim();
   return `${proto}://${host}`;
 }
 
@@ -83,12 +92,17 @@ export function createOidc(config, fetchImpl = fetch) {
       .then(async (res) => {
         if (!res.ok) throw new Error(`discovery answered ${res.status}`);
         const m = await res.json();
-        if (m.issuer !== config.issuer) throw new Error('the discovery document names another issuer');
+        if (m.issuer !== config.issuer)
+          throw new Error('the discovery document names another issuer');
         return m;
       })
       .catch((err) => {
         metadata = undefined;
-        throw new HttpError(503, 'transient', `the identity provider is unavailable (${err.message})`);
+        throw new HttpError(
+          503,
+          'transient',
+          `the identity provider is unavailable (${err.message})`,
+        );
       });
     return metadata;
   };
@@ -142,7 +156,10 @@ export function createOidc(config, fetchImpl = fetch) {
       status: 302,
       headers: {
         Location: target.href,
-        'Set-Cookie': cookie(LOGIN_COOKIE, `${payload}.${sign(payload)}`, { path: '/callback', maxAge: 600 }),
+        'Set-Cookie': cookie(LOGIN_COOKIE, `${payload}.${sign(payload)}`, {
+          path: '/callback',
+          maxAge: 600,
+        }),
         'Cache-Control': 'no-store',
       },
     };
@@ -151,14 +168,26 @@ export function createOidc(config, fetchImpl = fetch) {
   async function callback(req, url) {
     const [payload, mac] = (parseCookies(req.headers.cookie)[LOGIN_COOKIE] ?? '').split('.');
     const expected = payload ? sign(payload) : '';
-    if (!payload || !mac || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected)))
+    if (
+      !payload ||
+      !mac ||
+      mac.length !== expected.length ||
+      !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))
+    )
       throw new HttpError(400, 'login', 'no login in progress: start at /login');
     const login = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (url.searchParams.get('state') !== login.state) throw new HttpError(400, 'login', 'the state does not match');
-    if (url.searchParams.get('error')) throw new HttpError(401, 'login', `the identity provider refused: ${url.searchParams.get('error')}`);
+    if (url.searchParams.get('state') !== login.state)
+      throw new HttpError(400, 'login', 'the state does not match');
+    if (url.searchParams.get('error'))
+      throw new HttpError(
+        401,
+        'login',
+        `the identity provider refused: ${url.searchParams.get('error')}`,
+      );
     const m = await discover();
     const iss = url.searchParams.get('iss');
-    if (iss !== null && iss !== m.issuer) throw new HttpError(400, 'login', 'the response comes from another issuer');
+    if (iss !== null && iss !== m.issuer)
+      throw new HttpError(400, 'login', 'the response comes from another issuer');
     const res = await fetchImpl(m.token_endpoint, {
       method: 'POST',
       headers: {
@@ -174,9 +203,14 @@ export function createOidc(config, fetchImpl = fetch) {
     });
     const tokens = await res.json().catch(() => ({}));
     if (!res.ok || typeof tokens.id_token !== 'string')
-      throw new HttpError(401, 'login', `the token endpoint refused the code (${tokens.error ?? res.status})`);
+      throw new HttpError(
+        401,
+        'login',
+        `the token endpoint refused the code (${tokens.error ?? res.status})`,
+      );
     const claims = await verify(tokens.id_token, config.clientId);
-    if (claims.nonce !== login.nonce) throw new HttpError(401, 'login', 'the ID token is for another login');
+    if (claims.nonce !== login.nonce)
+      throw new HttpError(401, 'login', 'the ID token is for another login');
     const maxAge = Math.max(0, (claims.exp ?? 0) - Math.floor(Date.now() / 1000));
     return {
       status: 303,
@@ -195,11 +229,20 @@ export function createOidc(config, fetchImpl = fetch) {
     const who = await caller(req);
     if (!who) {
       if (/text\/html/.test(req.headers.accept ?? ''))
-        return { status: 302, headers: { Location: '/login?return=/me', 'Cache-Control': 'no-store' } };
-      throw new HttpError(401, 'login', 'sign in at /login, or send a bearer token', { 'WWW-Authenticate': 'Bearer' });
+        return {
+          status: 302,
+          headers: { Location: '/login?return=/me', 'Cache-Control': 'no-store' },
+        };
+      throw new HttpError(401, 'login', 'sign in at /login, or send a bearer token', {
+        'WWW-Authenticate': 'Bearer',
+      });
     }
     const { sub, name, email, groups, scope, client_id: clientId } = who.claims;
-    return { status: 200, body: { sub, name, email, groups, scope, clientId, via: who.via }, headers: { 'Cache-Control': 'no-store' } };
+    return {
+      status: 200,
+      body: { sub, name, email, groups, scope, clientId, via: who.via },
+      headers: { 'Cache-Control': 'no-store' },
+    };
   }
 
   async function logout(req) {

@@ -7,6 +7,7 @@ import { describeDatabase, readConfig } from './config.mjs';
 import { createPool, isUnavailable, migrate, patients, waitForDatabase } from './db.mjs';
 import { createHandler } from './app.mjs';
 import { createOidc, readOidcConfig } from './oidc.mjs';
+import { createScim, databaseStore } from './scim.mjs';
 import { SOFTWARE } from './fhir.mjs';
 import { createLogger, errorFields } from './log.mjs';
 import {
@@ -32,6 +33,7 @@ if (!parsed.ok) {
 const { config } = parsed;
 const log = createLogger(config.logLevel);
 const oidcConfig = readOidcConfig(process.env);
+const scimToken = (process.env.SCIM_TOKEN ?? '').trim() || undefined;
 const naughty = readNaughty(process.env);
 const startedAt = new Date();
 const starting = new AbortController();
@@ -100,6 +102,7 @@ function listen() {
       startedAt,
       isStopping: () => stopping,
       ...(oidcConfig ? { oidc: createOidc(oidcConfig) } : {}),
+      ...(scimToken ? { scim: createScim({ token: scimToken, store: databaseStore(pool) }) } : {}),
       patients: naughty.earlyAck ? earlyAckPatients(store, log) : store,
       ...(naughty.memorySessions ? { sessions: memorySessions() } : {}),
     }),

@@ -37,7 +37,8 @@ describe.skipIf(!engine)(
       writeFileSync(
         join(project.dir, 'rehearsal.yaml'),
         `sandbox: { name: ${id} }\ndatabase: { kind: postgres }\nreplicas: 3\ntasks:\n  "Patient API":\n` +
-          `    name: patient-api\n    health: { path: /health, port: 8080 }\n    sso: true\n`,
+          `    name: patient-api\n    health: { path: /health, port: 8080 }\n    sso: true\n` +
+          `    scim: { path: /scim/v2 }\n`,
       );
       const up = await rehearsal(['up', '--detach'], { cwd: project.dir, env: ENV });
       expect(up.exitCode, up.stderr).toBe(0);
@@ -206,6 +207,35 @@ describe.skipIf(!engine)(
       expect(await runFlows({ ...input, persona: 'patient-dee' }, f)).toMatchObject({
         sub: 'patient-dee',
       });
+    });
+
+    it('passes the SCIM suite in both dialects and provisions the personas, seen by every replica', async () => {
+      const scim = await rehearsal(['scim', '--json'], { cwd: project.dir, env: ENV });
+      expect(scim.exitCode, scim.stdout + scim.stderr).toBe(0);
+      const report = JSON.parse(scim.stdout) as {
+        results: { id: string; status: string }[];
+        provisioned: { users: number; groups: number };
+      };
+      expect(report.results.filter((r) => r.status !== 'pass').map((r) => r.id)).toEqual(['bulk']);
+      expect(report.provisioned).toEqual({ users: 4, groups: 4 });
+      const entra = await rehearsal(['scim', '--dialect', 'entra', '--no-provision'], {
+        cwd: project.dir,
+        env: ENV,
+      });
+      expect(entra.exitCode, entra.stdout + entra.stderr).toBe(0);
+      const token = plan.secrets['REHEARSAL_SCIM_TOKEN_PATIENT_API']!;
+      const filter = encodeURIComponent('userName eq "ada.quill@example.test"');
+      const replicas = new Set<string>();
+      for (let i = 0; i < 6; i++) {
+        const r = await edgeRequest(edge, `/scim/v2/Users?filter=${filter}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect([r.status, (JSON.parse(r.body) as { totalResults: number }).totalResults]).toEqual([
+          200, 1,
+        ]);
+        replicas.add(String(r.headers['x-replica']));
+      }
+      expect(replicas.size).toBe(3);
     });
 
     it('rotates keys in stages while the reference service accepts every valid token', async () => {

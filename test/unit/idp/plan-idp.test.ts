@@ -138,3 +138,21 @@ describe('redirect URIs', () => {
     expect(onSandboxOrigin('not a url', origins)).toBe(false);
   });
 });
+
+describe('SCIM endpoints in the plan', () => {
+  it('gives a task with scim.path a per-sandbox token through its declared token variable', () => {
+    const plan = createPlan(
+      loadedDeclaration({
+        tasks: [{ name: 'portal', environment: [env('SCIM_TOKEN', false)] }],
+        taskOverlays: { portal: { scimPath: '/scim/v2' } },
+      }),
+      opts,
+    );
+    expect(plan.scim).toEqual([
+      { task: 'portal', path: '/scim/v2', tokenName: 'REHEARSAL_SCIM_TOKEN_PORTAL' },
+    ]);
+    expect(service(plan, 'portal').environment.SCIM_TOKEN).toBe('${REHEARSAL_SCIM_TOKEN_PORTAL}');
+    expect(plan.secrets).toHaveProperty('REHEARSAL_SCIM_TOKEN_PORTAL', 'S3CRET');
+    expect(createPlan(loadedDeclaration(), opts).scim).toBeUndefined();
+  });
+});
