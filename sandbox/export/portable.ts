@@ -14,21 +14,38 @@ export function portablePlan(plan: Plan): Plan {
     (s) => s.role === 'task' || s.role === 'cron' || s.role === 'database',
   );
   const names = new Set(kept.map((s) => s.name));
+  const fromIdp = sandboxIdpValue(plan);
+  const unbound = [...plan.unbound];
   const services = kept.map((s): ServicePlan => {
     const { files: _files, ...rest } = s;
-    return {
-      ...rest,
-      environment: Object.fromEntries(
-        Object.entries(s.environment).filter(([k]) => !trustVars.has(k)),
-      ),
-      dependsOn: s.dependsOn.filter((d) => names.has(d)),
-    };
+    const environment: Record<string, string> = {};
+    for (const [key, value] of Object.entries(s.environment)) {
+      if (trustVars.has(key)) continue;
+      // The sandbox's identity provider stays home: its issuer and client are not the platform's.
+      if (fromIdp(value)) {
+        unbound.push({
+          service: s.name,
+          key,
+          description: "the sandbox's identity provider set it; give your platform's value",
+        });
+      } else environment[key] = value;
+    }
+    return { ...rest, environment, dependsOn: s.dependsOn.filter((d) => names.has(d)) };
   });
-  const { proxy: _proxy, ...rest } = plan;
+  const { proxy: _proxy, idp: _idp, ...rest } = plan;
   const secrets = Object.fromEntries(
     Object.entries(plan.secrets).filter(([name]) => usesSecret(services, name)),
   );
-  return { ...rest, services, secrets };
+  return { ...rest, services, secrets, unbound };
+}
+
+/** Whether a value came from the sandbox's identity provider: its issuer, a client id or secret. */
+function sandboxIdpValue(plan: Plan): (value: string) => boolean {
+  const idp = plan.idp;
+  if (!idp) return () => false;
+  return (value) =>
+    value.includes(idp.issuer) ||
+    idp.clients.some((c) => value === c.clientId || value.includes(`\${${c.secretName}}`));
 }
 
 /** Names of the sandbox secrets a compose-syntax value refers to (`${NAME}`). */

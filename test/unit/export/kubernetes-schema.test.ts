@@ -47,6 +47,17 @@ describe('Kubernetes export against the pinned Kubernetes OpenAPI schema (kubern
     expect(doc.namespace).toBe('example-opioid-prescribing-cds');
   });
 
+  it("leaves out the sandbox's identity provider: its client id is for the user to fill in", async () => {
+    const out = kubernetesExport(await planOf('smart'));
+    const config = out.manifests.find(
+      (m) => m.kind === 'ConfigMap' && m.metadata?.name === 'my-smart-application-env',
+    ) as { data: Record<string, string> } | undefined;
+    expect(config?.data.CLIENT_ID).toBe('');
+    expect(out.notes.some((n) => n.includes('CLIENT_ID is required'))).toBe(true);
+    expect(out.manifests.some((m) => m.metadata?.name === 'idp')).toBe(false);
+    expect(JSON.stringify(out.manifests)).not.toContain('idp.rehearsal.localhost');
+  });
+
   it('reports a schema violation with the object and the path', async () => {
     const out = kubernetesExport(await planOf('reference'));
     const deployment = out.manifests.find((m) => m.kind === 'Deployment');
