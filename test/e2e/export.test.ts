@@ -95,6 +95,8 @@ describe('rehearsal export compose', () => {
       );
       expect(checked.exitCode, checked.stderr).toBe(0);
     },
+    // docker-compose (Python) starts slowly on a busy machine.
+    120_000,
   );
 
   it('prints to stdout without --output and never overwrites a file without --force', async () => {
@@ -114,5 +116,20 @@ describe('rehearsal export compose', () => {
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/already exists[\s\S]*--force/);
     expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe('services: {}\n');
+  });
+});
+
+describe('rehearsal up|down --engine', () => {
+  it.each(['up', 'down'])('%s refuses an engine it does not know (exit 2, a hint)', async (cmd) => {
+    const r = await rehearsal(
+      [cmd, '--engine', 'nomad', '--file', join(REFERENCE, 'marketplace.json')],
+      {
+        cwd: workDir(),
+      },
+    );
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--engine nomad is not an engine Rehearsal knows/);
+    expect(r.stderr).toMatch(/--engine swarm/);
+    expect(r.stderr).not.toMatch(noStack);
   });
 });

@@ -146,6 +146,8 @@ describe.skipIf(!haveCompose)('the Swarm stack file, checked by docker-compose',
         await rm(dir, { recursive: true, force: true });
       }
     },
+    // docker-compose (Python) starts slowly on a busy machine.
+    60_000,
   );
 });
 
