@@ -216,14 +216,16 @@ export async function readRecovery(ctx: ActionContext): Promise<RecoveryReading>
     )
   ).filter(Boolean).length;
   const dbOk = db ? await databaseHealthy(ctx, db) : true;
-  const ok = healthy === want && all.length === want && dbOk;
+  // A container just created and not started yet is in transition, not a sign of trouble.
+  const dead = all.filter((r) => r.state === 'exited' || r.state === 'dead').length;
+  const ok = healthy === want && running.length === want && dead === 0 && dbOk;
   return {
     ok,
     healthy,
     want,
     detail: ok
       ? `${want} healthy replica(s)`
-      : `${healthy} of ${want} replica(s) healthy, ${all.length - running.length} not running${dbOk ? '' : ', database not healthy'}`,
+      : `${healthy} of ${want} replica(s) healthy, ${running.length} running, ${dead} dead${dbOk ? '' : ', database not healthy'}`,
   };
 }
 

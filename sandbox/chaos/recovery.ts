@@ -21,7 +21,7 @@ export class RecoveryMonitor {
 
   constructor(
     private readonly ctx: ActionContext,
-    private readonly everyMs = 300,
+    private readonly everyMs = 500,
   ) {
     this.loop = this.run();
   }
@@ -50,7 +50,7 @@ export class RecoveryMonitor {
   /** Resolves at the first full recovery observed from a poll that began at or after `after`. */
   recovered(
     after: number,
-    timeoutMs = 120_000,
+    timeoutMs = 90_000,
   ): Promise<{ ok: boolean; at: number; detail: string }> {
     return new Promise((resolve) =>
       this.waiters.push({ after, deadline: after + timeoutMs, resolve }),
