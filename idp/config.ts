@@ -24,6 +24,8 @@ export interface IdpConfig {
   listen: number;
   admin: number;
   ttl: { accessTokenSeconds: number; idTokenSeconds: number };
+  /** Bearer token of the provider's SCIM directory at `/scim/v2`. */
+  scimToken?: string;
 }
 
 export const IDP_LISTEN = 9000;

@@ -15,6 +15,7 @@ import {
   type RotationStage,
 } from './keys.js';
 import { createProvider } from './provider.js';
+import { scimDirectory } from './scim/directory.js';
 
 export interface IdpServer {
   close(): Promise<void>;
@@ -56,6 +57,9 @@ export async function startIdp(options: Options): Promise<IdpServer> {
     logger.info('keys loaded', { keys: keys.map((k) => `${k.kid.slice(0, 8)} ${k.state}`) });
   };
   await reload();
+  const directory = config.scimToken
+    ? await scimDirectory(pool, config.scimToken, config.personas)
+    : undefined;
   const poll = setInterval(() => {
     reload().catch((err: Error) => logger.warn('cannot read keys', { error: err.message }));
   }, options.keyPollMs ?? 2000);
@@ -74,6 +78,14 @@ export async function startIdp(options: Options): Promise<IdpServer> {
     });
     if (path === '/healthz') {
       json(res, 200, { status: 'ok' });
+      return;
+    }
+    if (directory && (path === '/scim/v2' || path.startsWith('/scim/v2/'))) {
+      const query = (req.url ?? '').split('?')[1] ?? '';
+      directory(req, res, path, query).catch((err: Error) => {
+        logger.warn('SCIM request failed', { error: err.name });
+        if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      });
       return;
     }
     if (path.startsWith('/interaction/')) {

@@ -15,6 +15,8 @@ import type { ProxyPlan, ServicePlan, UnboundVariable } from './types.js';
 export const IDP_SERVICE = 'idp';
 export const IDP_HOST = `idp.${SANDBOX_DOMAIN}`;
 export const IDP_ADMIN_TOKEN_SECRET = 'REHEARSAL_IDP_ADMIN_TOKEN';
+/** Bearer token of the IdP's own SCIM directory (`https://idp.rehearsal.localhost:<port>/scim/v2`). */
+export const IDP_SCIM_TOKEN_SECRET = 'REHEARSAL_IDP_SCIM_TOKEN';
 /** Scopes every sandbox client may ask for. */
 export const CLIENT_SCOPES = ['openid', 'profile', 'email', 'groups', 'offline_access', 'api'];
 /** Paths of the IdP's files, relative to the sandbox's state folder. */
@@ -101,11 +103,14 @@ export function readPersonas(file: string): Persona[] {
     return loadPersonas(file);
   } catch (err) {
     if (err instanceof PersonaFileError) {
-      throw new UserError(`the persona file is malformed: ${err.problem}`, {
-        hint: 'Fix the line shown (see templates/idp/personas.yaml for the shape), or remove the file to use the default personas.',
-        location: { file: err.file, line: err.line, column: err.column, pointer: '' },
-        cause: err,
-      });
+      throw new UserError(
+        `malformed persona file ${err.file}:${err.line}:${err.column}: ${err.problem}`,
+        {
+          hint: 'Fix the line shown (see templates/idp/personas.yaml for the shape), or remove the file to use the default personas.',
+          location: { file: err.file, line: err.line, column: err.column, pointer: '' },
+          cause: err,
+        },
+      );
     }
     throw new UserError(`cannot read the persona file ${file}: ${(err as Error).message}`, {
       cause: err,
@@ -226,6 +231,6 @@ export function planIdp(
       personas,
     },
     service,
-    secrets: [IDP_ADMIN_TOKEN_SECRET, ...clients.map((c) => c.secretName)],
+    secrets: [IDP_ADMIN_TOKEN_SECRET, IDP_SCIM_TOKEN_SECRET, ...clients.map((c) => c.secretName)],
   };
 }

@@ -1,6 +1,6 @@
 import { IDP_ADMIN, IDP_LISTEN, type IdpConfig } from '../../idp/config.js';
 import { BugError } from '../errors.js';
-import { IDP_ADMIN_TOKEN_SECRET, IDP_FILES } from '../plan/idp.js';
+import { IDP_ADMIN_TOKEN_SECRET, IDP_FILES, IDP_SCIM_TOKEN_SECRET } from '../plan/idp.js';
 import type { Plan } from '../plan/types.js';
 import { writeStateFile } from './edge-files.js';
 
@@ -23,6 +23,9 @@ export function idpConfig(plan: Plan): IdpConfig | undefined {
     listen: IDP_LISTEN,
     admin: IDP_ADMIN,
     ttl: IDP_TTL,
+    ...(plan.secrets[IDP_SCIM_TOKEN_SECRET]
+      ? { scimToken: plan.secrets[IDP_SCIM_TOKEN_SECRET] }
+      : {}),
   };
 }
 

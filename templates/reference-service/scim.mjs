@@ -49,19 +49,19 @@ function declare() {
     Discovery.basepath(SCIM_BASE);
 }
 
-/** Resources in PostgreSQL: one jsonb row per resource. */
-export function databaseStore(pool) {
+/** Resources in PostgreSQL: one jsonb row per resource, in `table` (a fixed name, never input). */
+export function databaseStore(pool, table = 'scim_resource') {
   let ready;
   const migrate = () =>
     (ready ??= pool.query(
-      `CREATE TABLE IF NOT EXISTS scim_resource (
+      `CREATE TABLE IF NOT EXISTS ${table} (
          type text NOT NULL, id text NOT NULL, data jsonb NOT NULL, PRIMARY KEY (type, id))`,
     ));
   return {
     async all(type) {
       await migrate();
       const { rows } = await pool.query(
-        "SELECT data FROM scim_resource WHERE type = $1 ORDER BY data->'meta'->>'created', id",
+        `SELECT data FROM ${table} WHERE type = $1 ORDER BY data->'meta'->>'created', id`,
         [type],
       );
       return rows.map((r) => r.data);
@@ -69,7 +69,7 @@ export function databaseStore(pool) {
     async put(type, record) {
       await migrate();
       await pool.query(
-        `INSERT INTO scim_resource (type, id, data) VALUES ($1, $2, $3)
+        `INSERT INTO ${table} (type, id, data) VALUES ($1, $2, $3)
          ON CONFLICT (type, id) DO UPDATE SET data = $3`,
         [type, record.id, record],
       );
@@ -77,7 +77,7 @@ export function databaseStore(pool) {
     async remove(type, id) {
       await migrate();
       return (
-        (await pool.query('DELETE FROM scim_resource WHERE type = $1 AND id = $2', [type, id]))
+        (await pool.query(`DELETE FROM ${table} WHERE type = $1 AND id = $2`, [type, id]))
           .rowCount > 0
       );
     },

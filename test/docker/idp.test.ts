@@ -11,6 +11,7 @@ import { REFERENCE, rehearsal, ROOT, tempDir } from '../helpers/cli.js';
 import { edgeClient, edgeRequest, type EdgeClient } from '../helpers/edge.js';
 import { edgeFetch } from '../helpers/edge-fetch.js';
 import { removeSandbox, testEngine } from '../helpers/engine.js';
+import { runScimSuite } from '../../idp/scim/suite.js';
 import { runFlows, type FlowInput } from '../helpers/oidc.js';
 import { trustingChromium } from '../helpers/chromium.js';
 
@@ -236,6 +237,22 @@ describe.skipIf(!engine)(
         replicas.add(String(r.headers['x-replica']));
       }
       expect(replicas.size).toBe(3);
+    });
+
+    it("serves the IdP's own SCIM directory, seeded from the personas and conformant", async () => {
+      const f = edgeFetch(edge);
+      const token = plan.secrets['REHEARSAL_IDP_SCIM_TOKEN']!;
+      const ada = await f(`${ISSUER}/scim/v2/Users/dr-ada`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect([ada.status, ((await ada.json()) as { userName: string }).userName]).toEqual([
+        200,
+        'ada.quill@example.test',
+      ]);
+      const results = await runScimSuite({ baseUrl: `${ISSUER}/scim/v2`, token, fetch: f });
+      expect(results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.detail}`)).toEqual(
+        [],
+      );
     });
 
     it('rotates keys in stages while the reference service accepts every valid token', async () => {

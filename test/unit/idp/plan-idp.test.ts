@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onSandboxOrigin } from '../../../idp/provider.js';
 import { UserError } from '../../../sandbox/errors.js';
@@ -154,5 +157,24 @@ describe('SCIM endpoints in the plan', () => {
     expect(service(plan, 'portal').environment.SCIM_TOKEN).toBe('${REHEARSAL_SCIM_TOKEN_PORTAL}');
     expect(plan.secrets).toHaveProperty('REHEARSAL_SCIM_TOKEN_PORTAL', 'S3CRET');
     expect(createPlan(loadedDeclaration(), opts).scim).toBeUndefined();
+  });
+});
+
+describe('a malformed persona file', () => {
+  it('stops the plan with the file, line and column', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rh-personas-'));
+    try {
+      writeFileSync(
+        join(dir, 'personas.yaml'),
+        'personas:\n  - id: a\n    name: A\n    email: nope\n',
+      );
+      const loaded = loadedDeclaration({ taskOverlays: { 'task-0': { sso: true } } });
+      loaded.declaration.file = join(dir, 'marketplace.json');
+      expect(() => createPlan(loaded, opts)).toThrow(
+        `malformed persona file ${join(dir, 'personas.yaml')}:4:12: email "nope" is not an e-mail address`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
