@@ -3,6 +3,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Emit } from '../events.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { drainAtEdge, edgeAdmin } from '../sandbox/edge-admin.js';
+import { httpProbe } from '../net/http-probe.js';
 import { readHealth } from '../sandbox/health.js';
 import { freeNumbers, listReplicas, type Replica } from '../sandbox/replicas.js';
 import { scale } from '../sandbox/scale.js';
@@ -206,15 +207,7 @@ export async function readRecovery(ctx: ActionContext): Promise<RecoveryReading>
     (r) => r.labels['com.docker.compose.oneoff'] !== 'True',
   );
   const running = all.filter((r) => r.state === 'running');
-  const healthy = (
-    await Promise.all(
-      running.map(
-        async (r) =>
-          (await readHealth(ctx.engine, r.id, ctx.service).catch(() => undefined))?.health ===
-          'healthy',
-      ),
-    )
-  ).filter(Boolean).length;
+  const healthy = (await Promise.all(running.map((r) => answers(ctx, r)))).filter(Boolean).length;
   const dbOk = db ? await databaseHealthy(ctx, db) : true;
   // A container just created and not started yet is in transition, not a sign of trouble.
   const dead = all.filter((r) => r.state === 'exited' || r.state === 'dead').length;
@@ -227,6 +220,22 @@ export async function readRecovery(ctx: ActionContext): Promise<RecoveryReading>
       ? `${want} healthy replica(s)`
       : `${healthy} of ${want} replica(s) healthy, ${running.length} running, ${dead} dead${dbOk ? '' : ', database not healthy'}`,
   };
+}
+
+/**
+ * A replica is back when its health path answers 2xx/3xx on its published port. Docker's own
+ * health check is not waited for here: on a loaded engine it lags (or times out) long after the
+ * replica serves again.
+ */
+async function answers(ctx: ActionContext, r: Replica): Promise<boolean> {
+  const probe = ctx.service.probe;
+  const port = probe ? r.published[probe.port] : undefined;
+  if (!probe || !port)
+    return (
+      (await readHealth(ctx.engine, r.id, ctx.service).catch(() => undefined))?.health === 'healthy'
+    );
+  const p = await httpProbe(`http://127.0.0.1:${port}${probe.path}`, 3000, ctx.signal);
+  return p.status !== undefined && p.status >= 200 && p.status < 400;
 }
 
 async function databaseHealthy(ctx: ActionContext, db: ServicePlan): Promise<boolean> {
