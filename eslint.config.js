@@ -9,7 +9,10 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },
@@ -17,7 +20,10 @@ export default tseslint.config(
     // The core never imports UI: DESIGN.md, "Core without UI".
     files: ['sandbox/**/*.ts', 'proxy/**/*.ts', 'idp/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['react', 'ink', 'ink-*', '../cli/*', '../../cli/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['react', 'ink', 'ink-*', '../cli/*', '../../cli/*'] },
+      ],
     },
   },
 );

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../sandbox/version.js';
 import { registerChaos } from './commands/chaos.js';
+import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDown } from './commands/down.js';
 import { registerExport } from './commands/export.js';
@@ -43,6 +44,7 @@ for (const register of [
   registerStatus,
   registerScale,
   registerChaos,
+  registerCheck,
   registerLogs,
   registerDown,
   registerImages,

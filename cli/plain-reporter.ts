@@ -30,6 +30,10 @@ function seconds(ms: number): string {
 /** The text of one event, or undefined when the plain view does not show it. */
 export function format(e: RehearsalEvent, verbose: boolean): string | undefined {
   switch (e.type) {
+    case 'check.step':
+      return `Check: ${e.text}`;
+    case 'check.result':
+      return undefined; // `rehearsal check` prints the verdict table on stdout itself
     case 'plan.ready':
       return [
         `Sandbox ${e.sandboxId}: ${e.services.map((s) => (s.role === 'cron' ? `${s.name} (cron)` : `${s.name} ×${s.replicas}`)).join(', ')}`,

@@ -102,6 +102,16 @@ export type RehearsalEvent =
       summary: string;
       evidence: string[];
     }
+  /** A conformance check run (sandbox/checks/): what it is doing now, then each verdict. */
+  | { type: 'check.step'; text: string }
+  | {
+      type: 'check.result';
+      id: string;
+      title: string;
+      severity: 'MUST' | 'SHOULD';
+      verdict: 'pass' | 'fail' | 'warn' | 'not-applicable' | 'not-checked';
+      why?: string;
+    }
   | { type: 'warning'; message: string };
 
 export type Emit = (event: RehearsalEvent) => void;

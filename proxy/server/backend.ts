@@ -26,6 +26,8 @@ export interface BackendView {
   state: BackendState;
   hold: AdminHold | null;
   inFlight: number;
+  /** Requests sent to this replica since it joined. */
+  requests: number;
   /** Epoch ms of the first failed connection of the current failure episode. */
   firstFailureAt: number | null;
   lastFailureAt: number | null;
@@ -130,6 +132,7 @@ export class Backend {
       state: this.state,
       hold: this.hold ?? null,
       inFlight: this.inFlight,
+      requests: this.counters.requests,
       firstFailureAt: this.firstFailureAt ?? null,
       lastFailureAt: this.lastFailureAt ?? null,
       ejectedAt: this.ejectedAt ?? null,

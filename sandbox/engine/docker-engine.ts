@@ -13,10 +13,12 @@ import type {
   ContainerSpec,
   ContainerState,
   ContainerSummary,
+  ContainerProcess,
   ContainerUsage,
   DockerHealth,
   Engine,
   EngineInfo,
+  FileChange,
   ImageDetails,
   LogLine,
   LogOptions,
@@ -78,6 +80,7 @@ export class DockerEngine implements Engine {
       cmd: asArray(cfg.Cmd),
       ...(health?.Test ? { healthcheck: health.Test } : {}),
       ...(cfg.Labels && Object.keys(cfg.Labels).length > 0 ? { labels: cfg.Labels } : {}),
+      volumes: Object.keys((cfg as { Volumes?: Record<string, unknown> | null }).Volumes ?? {}),
     };
   }
 
@@ -399,6 +402,37 @@ export class DockerEngine implements Engine {
       signal.removeEventListener('abort', stop);
       stream.destroy();
     }
+  }
+
+  async diffContainer(id: string): Promise<FileChange[]> {
+    const kinds = ['changed', 'added', 'deleted'] as const;
+    const changes = ((await this.docker.getContainer(id).changes()) ?? []) as {
+      Path: string;
+      Kind: number;
+    }[];
+    return changes.map((c) => ({ path: c.Path, kind: kinds[c.Kind] ?? 'changed' }));
+  }
+
+  async topContainer(id: string): Promise<ContainerProcess[]> {
+    const top = (await this.docker.getContainer(id).top({ ps_args: '-o pid,ppid,args' })) as {
+      Titles: string[];
+      Processes: string[][];
+    };
+    const col = (name: string) => top.Titles.findIndex((t) => t.toUpperCase() === name);
+    const [pid, ppid, args] = [col('PID'), col('PPID'), col('COMMAND')];
+    return top.Processes.map((p) => ({
+      pid: Number(p[pid]),
+      ppid: Number(p[ppid]),
+      command: p[args < 0 ? p.length - 1 : args] ?? '',
+    }));
+  }
+
+  async saveImage(tag: string): Promise<NodeJS.ReadableStream> {
+    return this.docker.getImage(tag).get();
+  }
+
+  async removeImage(tag: string): Promise<void> {
+    await ignore404(this.docker.getImage(tag).remove({ force: true }));
   }
 }
 

@@ -59,6 +59,26 @@ export interface Engine {
    * about a second apart, so a call takes that long.
    */
   stats(id: string): Promise<ContainerUsage>;
+  /** What a container changed in its file system against its image (`docker diff`). */
+  diffContainer(id: string): Promise<FileChange[]>;
+  /** The processes running in a container (`docker top`). */
+  topContainer(id: string): Promise<ContainerProcess[]>;
+  /** The image as a `docker save` tar stream: its layers, to look inside them. */
+  saveImage(tag: string): Promise<NodeJS.ReadableStream>;
+  /** Removes an image by tag (nothing when it does not exist). */
+  removeImage(tag: string): Promise<void>;
+}
+
+export interface FileChange {
+  path: string;
+  kind: 'changed' | 'added' | 'deleted';
+}
+
+export interface ContainerProcess {
+  pid: number;
+  ppid: number;
+  /** The command line as `ps` shows it. */
+  command: string;
 }
 
 export interface ContainerUsage {
@@ -100,6 +120,8 @@ export interface ImageDetails {
   healthcheck?: string[];
   /** The image's labels (OCI title, description, licence…); absent when it has none. */
   labels?: Record<string, string>;
+  /** Paths the image declares as volumes (`VOLUME` in its Dockerfile). */
+  volumes?: string[];
 }
 
 export interface ContainerSpec {

@@ -94,7 +94,11 @@ export function referenceServiceImage(mode: ImageMode): ImageRef {
       tag: REFERENCE_SERVICE_IMAGE,
       context: PACKAGE_ROOT,
       dockerfile: 'templates/reference-service/Dockerfile',
-      files: ['templates/reference-service/Dockerfile', 'dist/reference-service/server.mjs'],
+      files: [
+        'templates/reference-service/Dockerfile',
+        'dist/reference-service/server.mjs',
+        'templates/reference-service/smoke.mjs',
+      ],
       buildArgs: { NODE_IMAGE: nodeImage(mode) },
     },
   };

@@ -1,14 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Cron } from 'croner';
 import type { Engine } from '../engine/engine.js';
 import type { Emit } from '../events.js';
-import { LABEL } from '../labels.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
-import { freeNumbers, listReplicas, replicaSpec } from './replicas.js';
+import { runOneOff } from './one-off.js';
 
 /**
- * Runs a cron task once as a one-off container (compose's `oneoff` label set), waits for it to
- * exit, and removes it. Returns its exit code.
+ * Runs a cron task once as a one-off container, waits for it to exit, and removes it. Returns
+ * its exit code.
  */
 export async function runCronOnce(
   plan: Plan,
@@ -17,37 +15,20 @@ export async function runCronOnce(
   emit: Emit,
   signal?: AbortSignal,
 ): Promise<number> {
-  const used = (await listReplicas(engine, plan.sandboxId, s.name)).map((r) => r.number);
-  const n = freeNumbers(used, 1)[0] ?? 1;
-  const spec = await replicaSpec(plan, s, n);
-  spec.name = `${plan.sandboxId}-${s.name}-run-${n}`;
-  spec.labels[LABEL.composeOneoff] = 'True';
-  const start = Date.now();
-  const id = await engine.createContainer(spec);
-  try {
-    await engine.startContainer(id);
-    emit({ type: 'cron.started', service: s.name, container: spec.name, schedule: s.cron ?? '' });
-    for (;;) {
-      const d = await engine.inspectContainer(id);
-      if (d.state === 'exited' || d.state === 'dead') {
-        emit({
-          type: 'cron.finished',
-          service: s.name,
-          container: spec.name,
-          exitCode: d.exitCode,
-          ms: Date.now() - start,
-        });
-        return d.exitCode;
-      }
-      if (signal?.aborted) {
-        await engine.stopContainer(id, s.stopGraceSeconds);
-        continue;
-      }
-      await sleep(500);
-    }
-  } finally {
-    await engine.removeContainer(id, { force: true });
-  }
+  const r = await runOneOff(plan, s, engine, {
+    kind: 'run',
+    ...(signal ? { signal } : {}),
+    onStart: (container) =>
+      emit({ type: 'cron.started', service: s.name, container, schedule: s.cron ?? '' }),
+  });
+  emit({
+    type: 'cron.finished',
+    service: s.name,
+    container: r.container,
+    exitCode: r.exitCode,
+    ms: r.ms,
+  });
+  return r.exitCode;
 }
 
 /** Schedules every cron task of the plan until the signal aborts. */

@@ -17,6 +17,8 @@ export interface PlanRequest {
   env?: Record<string, string>;
   /** Host port of the TLS edge on 127.0.0.1 (default 8443, or REHEARSAL_PROXY_PORT). */
   proxyPort?: number;
+  /** Appended to the sandbox's id: `rehearsal check` runs its own sandbox next to `up`'s. */
+  sandboxSuffix?: string;
 }
 
 export const DEFAULT_DECLARATION = 'marketplace.json';
@@ -36,6 +38,7 @@ export async function planFromDeclaration(
     cwd: req.cwd,
     ...(req.overlayFile ? { overlayFile: req.overlayFile } : {}),
   });
+  if (req.sandboxSuffix) loaded.overlay.sandboxName = `${sandboxIdFor(loaded)}${req.sandboxSuffix}`;
   const id = sandboxIdFor(loaded);
   const secrets = await readSecrets(resolve(req.cwd, '.rehearsal', id));
   const plan = createPlan(loaded, {

@@ -12,9 +12,12 @@ import { join } from 'node:path';
 
 const EARLY_ACK_COMMIT_DELAY_MS = 1500;
 
+/** A variant's variable is on when it is "1" or "true". */
+export const switchedOn = (env, key) => env[key] === '1' || env[key] === 'true';
+
 /** Which variants the environment switches on. */
 export function readNaughty(env) {
-  const on = (k) => env[k] === '1' || env[k] === 'true';
+  const on = (k) => switchedOn(env, k);
   return {
     memorySessions: on('NAUGHTY_MEMORY_SESSIONS'),
     localData: on('NAUGHTY_LOCAL_DATA'),

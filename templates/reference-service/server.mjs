@@ -10,6 +10,7 @@ import { createOidc, readOidcConfig } from './oidc.mjs';
 import { createScim, databaseStore } from './scim.mjs';
 import { SOFTWARE } from './fhir.mjs';
 import { createLogger, errorFields } from './log.mjs';
+import { faultNames, readFaults, startFaults, withFaults } from './faults.mjs';
 import {
   earlyAckPatients,
   localPatients,
@@ -35,6 +36,7 @@ const log = createLogger(config.logLevel);
 const oidcConfig = readOidcConfig(process.env);
 const scimToken = (process.env.SCIM_TOKEN ?? '').trim() || undefined;
 const naughty = readNaughty(process.env);
+const faults = readFaults(process.env);
 const startedAt = new Date();
 const starting = new AbortController();
 let stopping = false;
@@ -64,7 +66,9 @@ log.info('starting', {
   logLevel: config.logLevel,
   ...describeDatabase(config.databaseUrl),
   ...(naughtyNames(naughty).length ? { naughty: naughtyNames(naughty) } : {}),
+  ...(faultNames(faults).length ? { faults: faultNames(faults) } : {}),
 });
+startFaults(faults, log);
 
 const pool = createPool(config.databaseUrl, log);
 await prepareDatabase();
@@ -96,16 +100,22 @@ async function prepareDatabase() {
 function listen() {
   const store = naughty.localData ? localPatients() : patients;
   server = http.createServer(
-    createHandler({
-      pool,
+    withFaults(
+      createHandler({
+        pool,
+        log,
+        startedAt,
+        isStopping: () => stopping,
+        ...(oidcConfig ? { oidc: createOidc(oidcConfig) } : {}),
+        ...(scimToken
+          ? { scim: createScim({ token: scimToken, store: databaseStore(pool) }) }
+          : {}),
+        patients: naughty.earlyAck ? earlyAckPatients(store, log) : store,
+        ...(naughty.memorySessions ? { sessions: memorySessions() } : {}),
+      }),
+      faults,
       log,
-      startedAt,
-      isStopping: () => stopping,
-      ...(oidcConfig ? { oidc: createOidc(oidcConfig) } : {}),
-      ...(scimToken ? { scim: createScim({ token: scimToken, store: databaseStore(pool) }) } : {}),
-      patients: naughty.earlyAck ? earlyAckPatients(store, log) : store,
-      ...(naughty.memorySessions ? { sessions: memorySessions() } : {}),
-    }),
+    ),
   );
   // Longer than a typical proxy's idle timeout, so the proxy, not this
   // server, closes idle connections, and never races a request on one.

@@ -54,7 +54,10 @@ describe('createPlan', () => {
     expect(taskOf(plan).environment.DATABASE_URL).toBe(
       'postgres://rehearsal:${REHEARSAL_DB_PASSWORD}@database:5432/app',
     );
-    expect(plan.secrets).toEqual({ REHEARSAL_DB_PASSWORD: 'S3CRET', REHEARSAL_ADMIN_TOKEN: 'S3CRET' });
+    expect(plan.secrets).toEqual({
+      REHEARSAL_DB_PASSWORD: 'S3CRET',
+      REHEARSAL_ADMIN_TOKEN: 'S3CRET',
+    });
     expect(plan.unbound).toEqual([]);
   });
 
@@ -92,9 +95,9 @@ describe('createPlan', () => {
       taskOverlays: { 'task-0': { env: { MODE: 'overlay' } } },
     });
     expect(taskOf(createPlan(loaded, opts)).environment.MODE).toBe('overlay');
-    expect(
-      taskOf(createPlan(loaded, { ...opts, env: { MODE: 'flag' } })).environment.MODE,
-    ).toBe('flag');
+    expect(taskOf(createPlan(loaded, { ...opts, env: { MODE: 'flag' } })).environment.MODE).toBe(
+      'flag',
+    );
   });
 
   it('refuses a binding to a database the sandbox does not have', () => {
@@ -143,7 +146,10 @@ describe('createPlan', () => {
 
 describe('the TLS edge in the plan', () => {
   it('puts one proxy in front of the HTTP tasks, on 127.0.0.1:8443, with every hostname as an alias', () => {
-    const plan = createPlan(loadedDeclaration({ tasks: [{ name: 'api' }, { name: 'worker', ports: [] }] }), opts);
+    const plan = createPlan(
+      loadedDeclaration({ tasks: [{ name: 'api' }, { name: 'worker', ports: [] }] }),
+      opts,
+    );
     expect(plan.proxy).toEqual({
       service: 'proxy',
       port: 8443,
@@ -153,7 +159,9 @@ describe('the TLS edge in the plan', () => {
     const proxy = plan.services.find((s) => s.role === 'proxy')!;
     expect(proxy.aliases).toEqual(['api.rehearsal.localhost']);
     expect(proxy.hostPorts).toEqual({ 8443: 8443 });
-    expect(proxy.files?.find((f) => f.target === '/etc/rehearsal/tls/key.pem')).toMatchObject({ mode: 0o400 });
+    expect(proxy.files?.find((f) => f.target === '/etc/rehearsal/tls/key.pem')).toMatchObject({
+      mode: 0o400,
+    });
   });
 
   it('injects the local CA into every task, so the vendor changes nothing', () => {

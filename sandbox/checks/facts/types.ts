@@ -1,0 +1,99 @@
+import type { ProfileName } from '../../declaration/types.js';
+import type { ContainerProcess, FileChange, ImageDetails } from '../../engine/engine.js';
+import type { ServicePlan } from '../../plan/types.js';
+import type { TimelineSample } from '../types.js';
+import type { LayerScan } from './layers.js';
+
+/**
+ * What a check run observed, gathered once by sandbox/checks/facts/gather.ts. Each check turns
+ * these facts into a verdict with a pure function, so verdict logic is unit-tested with made-up
+ * facts and the Docker tests show each check failing and passing on real services.
+ */
+export interface Facts {
+  profile: ProfileName;
+  /** Seconds a replica gets between SIGTERM and SIGKILL under the profile. */
+  stopBudgetSeconds: number;
+  /** How long a replica may take to bootstrap (from an empty database) before it fails. */
+  bootstrapBudgetMs: number;
+  /** The synthetic patient name planted in requests and the smoke test; must never be logged. */
+  canary: string;
+  /** The sandbox came up from nothing (fresh database) with zero intervention. */
+  bootstrap: { ok: boolean; ms: number; error?: string };
+  tasks: TaskFacts[];
+  /** Traffic, memory and steps over time, for the HTML report. */
+  timeline: TimelineSample[];
+}
+
+export interface TaskFacts {
+  service: ServicePlan;
+  /** `memory_maximum` of the declaration, in bytes. */
+  declaredMemoryBytes?: number;
+  image?: ImageDetails;
+  imageError?: string;
+  layers?: LayerScan;
+  layersError?: string;
+  replicas: ReplicaFacts[];
+  traffic?: TrafficFacts;
+  smoke?: SmokeFacts;
+  /** Requests made straight to a replica under other names, and the absolute URLs answered. */
+  hostProbes: HostProbe[];
+  /** One replica stopped with SIGTERM and timed. */
+  stop?: StopFacts;
+}
+
+export interface ReplicaFacts {
+  name: string;
+  /** The limit the engine enforced. */
+  memoryLimitBytes: number;
+  peakMemoryBytes?: number;
+  oomKilled: boolean;
+  /** Process lists sampled over the run. */
+  processSamples: ContainerProcess[][];
+  /** `docker diff` after the load. */
+  changes: FileChange[];
+  /** Output lines seen (stdout and stderr). */
+  logLines: number;
+  /** Log lines that contain the canary. */
+  canaryLines: string[];
+  /** A plain-HTTP request to the task port, straight to the replica. */
+  plainHttp?: { ok: boolean; detail: string };
+}
+
+export interface TrafficFacts {
+  sent: number;
+  ok: number;
+  failed: number;
+  /** Replica (X-Replica header, or the edge's count) → requests it served. */
+  byReplica: Record<string, number>;
+  errors: Record<string, number>;
+}
+
+export interface SmokeFacts {
+  command: string[];
+  exitCode: number;
+  ms: number;
+  output: string[];
+  timedOut: boolean;
+  /** The same smoke test against replicas running in another locale and time zone. */
+  locale?: { env: Record<string, string>; exitCode: number; output: string[] };
+}
+
+export interface HostProbe {
+  /** `GET /path` with `Host: name:port` and `X-Forwarded-Proto`. */
+  request: string;
+  hostUsed: string;
+  status?: number;
+  error?: string;
+  /** Absolute URLs in the answer's headers and body. */
+  urls: string[];
+}
+
+export interface StopFacts {
+  replica: string;
+  ms: number;
+  exitCode: number;
+  /** Still running when the budget ran out: the engine sent SIGKILL. */
+  killed: boolean;
+  /** The engine could not stop it at all. */
+  error?: string;
+}

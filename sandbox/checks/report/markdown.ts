@@ -1,0 +1,55 @@
+import type { CheckResult, Report, Verdict } from '../types.js';
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  pass: 'pass',
+  fail: 'FAIL',
+  warn: 'warn',
+  'not-applicable': 'not applicable',
+  'not-checked': 'not checked',
+};
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A Markdown summary: the verdict table, then each requirement that did not pass, with how to fix it. */
+export function toMarkdown(report: Report): string {
+  const s = report.summary;
+  const lines = [
+    `# Rehearsal check: ${report.product}`,
+    '',
+    `Profile \`${report.profile}\` · ${report.results.length} requirements · ${s.pass} pass, ${s.fail} fail (${s.mustFailed} MUST), ${s.warn} warn, ${s['not-applicable']} not applicable, ${s['not-checked']} not checked · ${(report.durationMs / 1000).toFixed(0)} s · Rehearsal ${report.tool.version}`,
+    '',
+    `Declaration: \`${report.declaration.file}\` (sha256 \`${report.declaration.sha256.slice(0, 12)}\`)`,
+    '',
+    '| Requirement | Severity | Verdict | Why |',
+    '| --- | --- | --- | --- |',
+    ...report.results.map(
+      (r) =>
+        `| ${cell(r.title)} | ${r.severity} | ${VERDICT_LABEL[r.verdict]} | ${cell(r.why ?? '')} |`,
+    ),
+    '',
+  ];
+  const notPassed = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn');
+  if (notPassed.length > 0) lines.push('## To fix', '', ...notPassed.flatMap(detail));
+  return lines.join('\n');
+}
+
+function detail(r: CheckResult): string[] {
+  return [
+    `### ${r.title} (${r.severity}): ${VERDICT_LABEL[r.verdict]}`,
+    '',
+    `> ${r.words}`,
+    '',
+    `**Why it matters.** ${r.matters}`,
+    '',
+    `**What Rehearsal did.** ${r.did}`,
+    '',
+    '**Evidence.**',
+    '',
+    '```text',
+    ...r.evidence,
+    '```',
+    '',
+    `**How to fix.** ${r.fix}`,
+    '',
+  ];
+}

@@ -1,0 +1,115 @@
+import type { LoadedDeclaration } from '../declaration/types.js';
+import type { Engine } from '../engine/engine.js';
+import type { Emit } from '../events.js';
+import type { Plan } from '../plan/types.js';
+import { down } from '../sandbox/down.js';
+import { VERSION } from '../version.js';
+import { REQUIREMENTS } from './catalogue.js';
+import { gatherFacts } from './facts/gather.js';
+import type { Facts } from './facts/types.js';
+import type { CheckResult, Finding, Report, Verdict } from './types.js';
+import { CHECKS, NOT_IN_THIS_RUN } from './verdicts.js';
+
+export interface CheckRunOptions {
+  engine: Engine;
+  emit: Emit;
+  loaded: LoadedDeclaration;
+  signal?: AbortSignal;
+  /** Leave the check's sandbox running afterwards (default: removed, volumes included). */
+  keep?: boolean;
+  bootstrapBudgetMs?: number;
+  requests?: number;
+}
+
+/** Every requirement judged from one run's facts, in the catalogue's order. */
+export function judge(facts: Facts): CheckResult[] {
+  return REQUIREMENTS.map((req) => {
+    const started = Date.now();
+    const check = CHECKS[req.id];
+    let f: Finding;
+    if (check) {
+      try {
+        f = check(facts);
+      } catch (err) {
+        f = {
+          verdict: 'not-checked',
+          did: '',
+          evidence: [],
+          why: `the check failed to run: ${(err as Error).message}`,
+        };
+      }
+    } else {
+      f = {
+        verdict: 'not-checked',
+        did: '',
+        evidence: [],
+        why: NOT_IN_THIS_RUN[req.id] ?? 'no check exists for it',
+      };
+    }
+    return { ...req, ...f, ms: Date.now() - started };
+  });
+}
+
+export function summarise(results: CheckResult[]): Report['summary'] {
+  const count = (v: Verdict) => results.filter((r) => r.verdict === v).length;
+  return {
+    pass: count('pass'),
+    fail: count('fail'),
+    warn: count('warn'),
+    'not-applicable': count('not-applicable'),
+    'not-checked': count('not-checked'),
+    mustFailed: results.filter((r) => r.verdict === 'fail' && r.severity === 'MUST').length,
+  };
+}
+
+/**
+ * `rehearsal check`: brings the plan up as a fresh sandbox (its own id, an empty database),
+ * observes it, judges every requirement and removes the sandbox. The plan given must be the
+ * check's own (see cli/commands/check.ts): this removes everything labelled with its id.
+ */
+export async function runChecks(plan: Plan, options: CheckRunOptions): Promise<Report> {
+  const { engine, emit } = options;
+  const startedAt = new Date();
+  // From nothing: a previous check's database would hide a bootstrapping failure.
+  await down(plan.sandboxId, { engine, emit, volumes: true });
+  let facts: Facts;
+  try {
+    facts = await gatherFacts(plan, {
+      engine,
+      emit,
+      loaded: options.loaded,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.bootstrapBudgetMs !== undefined
+        ? { bootstrapBudgetMs: options.bootstrapBudgetMs }
+        : {}),
+      ...(options.requests !== undefined ? { requests: options.requests } : {}),
+    });
+  } finally {
+    if (!options.keep) await down(plan.sandboxId, { engine, emit, volumes: true });
+  }
+  const results = judge(facts);
+  for (const r of results)
+    emit({
+      type: 'check.result',
+      id: r.id,
+      title: r.title,
+      severity: r.severity,
+      verdict: r.verdict,
+      ...(r.why ? { why: r.why } : {}),
+    });
+  const finishedAt = new Date();
+  return {
+    schema: 'rehearsal-check/1',
+    tool: { name: 'rehearsal', version: VERSION },
+    product: plan.productName,
+    declaration: { file: plan.declarationFile, sha256: plan.declarationSha256 },
+    profile: plan.profile,
+    sandbox: plan.sandboxId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    results,
+    summary: summarise(results),
+    timeline: facts.timeline,
+  };
+}

@@ -1,0 +1,129 @@
+// Packaging faults: each breaks exactly one Service Packaging Requirement when its variable is
+// "1", so every check of `rehearsal check` can be shown to fail (naughty.mjs has the variants
+// that break the chaos verdicts). Off by default; the default behaviour is the compliant one.
+//   NAUGHTY_LOG_FILE         every log line also goes to /tmp/*.log       (no log files)
+//   NAUGHTY_LOG_PHI          the `name` a request searches for is logged   (no PHI in logs)
+//   NAUGHTY_FIXED_HOST       "/" redirects to a hard-coded host name       (DNS agnostic)
+//   NAUGHTY_SECOND_PROCESS   a worker process runs next to the server      (single process)
+//   NAUGHTY_MEMORY_HOG       holds ~90 % of the container's memory limit   (compute constrained)
+//   NAUGHTY_BROKEN_METADATA  /metadata answers 500                         (programmatically verifiable)
+//   NAUGHTY_MANUAL_SETUP     unhealthy until someone creates /tmp/setup-done (self-bootstrapped)
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { switchedOn } from './naughty.mjs';
+
+export const FIXED_HOST = 'https://patients.example.org';
+const HOG_SHARE = 0.88;
+
+/** Which faults the environment switches on. */
+export function readFaults(env) {
+  const on = (k) => switchedOn(env, k);
+  return {
+    logFile: on('NAUGHTY_LOG_FILE'),
+    logPhi: on('NAUGHTY_LOG_PHI'),
+    fixedHost: on('NAUGHTY_FIXED_HOST'),
+    secondProcess: on('NAUGHTY_SECOND_PROCESS'),
+    memoryHog: on('NAUGHTY_MEMORY_HOG'),
+    brokenMetadata: on('NAUGHTY_BROKEN_METADATA'),
+    manualSetup: on('NAUGHTY_MANUAL_SETUP'),
+  };
+}
+
+/** The container's memory limit from its cgroup (v2, then v1), or undefined. */
+function memoryLimit() {
+  for (const file of ['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes']) {
+    try {
+      const n = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isFinite(n) && n > 0 && n < 2 ** 60) return n;
+    } catch {
+      // Not this cgroup version.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Anonymous memory the container already uses, as its cgroup counts it (what `docker stats`
+ * shows); the process's RSS would also count the shared pages of the node binary.
+ */
+function anonymousInUse() {
+  for (const [file, key] of [
+    ['/sys/fs/cgroup/memory.stat', 'anon'],
+    ['/sys/fs/cgroup/memory/memory.stat', 'total_rss'],
+  ]) {
+    try {
+      const line = readFileSync(file, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(`${key} `));
+      if (line) return Number(line.split(' ')[1]);
+    } catch {
+      // Not this cgroup version.
+    }
+  }
+  return process.memoryUsage().rss;
+}
+
+let held;
+
+/** What the faults do once, at start-up. */
+export function startFaults(faults, log) {
+  if (faults.logFile) {
+    const file = '/tmp/reference-service.log';
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (chunk, ...rest) => {
+      appendFileSync(file, chunk);
+      return write(chunk, ...rest);
+    };
+  }
+  if (faults.secondProcess) {
+    const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60_000)'], {
+      stdio: 'ignore',
+    });
+    // Ended with the server: a child left behind when PID 1 exits can linger as a zombie.
+    process.on('exit', () => worker.kill('SIGKILL'));
+    log.warn('started a worker process next to the server (NAUGHTY_SECOND_PROCESS)');
+  }
+  if (faults.memoryHog) {
+    const limit = memoryLimit();
+    if (limit) {
+      const bytes = Math.max(0, Math.floor(limit * HOG_SHARE - anonymousInUse()));
+      // Filled, so the pages are really in use, not only reserved.
+      held = Buffer.allocUnsafe(bytes).fill(1);
+      log.warn('holding memory (NAUGHTY_MEMORY_HOG)', { bytes: held.length, limit });
+    }
+  }
+}
+
+/** Wraps the request handler with the faults that change answers or logs. */
+export function withFaults(handler, faults, log) {
+  if (!faults.logPhi && !faults.fixedHost && !faults.brokenMetadata && !faults.manualSetup)
+    return handler;
+  return (req, res) => {
+    const target = req.url ?? '/';
+    const path = target.split('?')[0];
+    if (faults.logPhi) {
+      const name = new URLSearchParams(target.split('?')[1] ?? '').get('name');
+      if (name) log.info('patient lookup', { name });
+    }
+    if (faults.fixedHost && path === '/') {
+      res.writeHead(302, { Location: `${FIXED_HOST}/metadata`, 'Content-Length': 0 }).end();
+      return;
+    }
+    if (faults.brokenMetadata && path === '/metadata') {
+      res.writeHead(500, { 'Content-Type': 'text/plain' }).end('broken on purpose\n');
+      return;
+    }
+    if (faults.manualSetup && path === '/health' && !existsSync('/tmp/setup-done')) {
+      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('waiting for manual setup\n');
+      return;
+    }
+    handler(req, res);
+  };
+}
+
+/** The faults on, for the start-up log line. */
+export function faultNames(faults) {
+  return Object.entries(faults)
+    .filter(([, v]) => v)
+    .map(([k]) => k);
+}

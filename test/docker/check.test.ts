@@ -1,0 +1,253 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { parse as parseJunit } from 'junit2json';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gatherFacts } from '../../sandbox/checks/facts/gather.js';
+import { REPORT_SCHEMA } from '../../sandbox/checks/report/schema.js';
+import { judge } from '../../sandbox/checks/run.js';
+import type { Report } from '../../sandbox/checks/types.js';
+import { REFERENCE_SERVICE_IMAGE } from '../../sandbox/images/catalogue.js';
+import { down } from '../../sandbox/sandbox/down.js';
+import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
+import { imageModeFromEnv } from '../../sandbox/images/catalogue.js';
+import { REFERENCE, rehearsal, tempDir } from '../helpers/cli.js';
+import { trustingChromium } from '../helpers/chromium.js';
+import { removeSandbox, testEngine } from '../helpers/engine.js';
+
+/**
+ * `rehearsal check`: the reference service passes every MUST and its reports are valid; every
+ * packaging fault of the naughty catalogue fails exactly its own check, shown as a table.
+ */
+const engine = await testEngine();
+const OFFLINE = { REHEARSAL_IMAGES: process.env.REHEARSAL_IMAGES ?? 'offline' };
+
+/** A copy of the reference service's declaration and overlay (smoke test included). */
+function referenceCopy(name: string) {
+  const t = tempDir('rehearsal-check-');
+  cpSync(join(REFERENCE, 'marketplace.json'), join(t.dir, 'marketplace.json'));
+  const overlay = readFileSync(join(REFERENCE, 'rehearsal.yaml'), 'utf8').replace(
+    'sandbox: { name: demo }',
+    `sandbox: { name: ${name} }`,
+  );
+  writeFileSync(join(t.dir, 'rehearsal.yaml'), overlay);
+  return t;
+}
+
+/** Each fault, the variable or image that switches it on, and the one check it must fail. */
+const CATALOGUE: { task: string; env?: Record<string, string>; image?: string; fails: string }[] = [
+  { task: 'compliant', fails: '' },
+  { task: 'log-file', env: { NAUGHTY_LOG_FILE: '1' }, fails: 'logging-no-files' },
+  { task: 'log-phi', env: { NAUGHTY_LOG_PHI: '1' }, fails: 'no-phi-in-logs' },
+  { task: 'fixed-host', env: { NAUGHTY_FIXED_HOST: '1' }, fails: 'dns-agnostic' },
+  { task: 'two-processes', env: { NAUGHTY_SECOND_PROCESS: '1' }, fails: 'single-process' },
+  { task: 'memory-hog', env: { NAUGHTY_MEMORY_HOG: '1' }, fails: 'compute-constrained' },
+  {
+    task: 'broken-smoke',
+    env: { NAUGHTY_BROKEN_METADATA: '1' },
+    fails: 'programmatically-verifiable',
+  },
+  { task: 'ignores-sigterm', env: { NAUGHTY_IGNORE_SIGTERM: '1' }, fails: 'stoppable' },
+  { task: 'volume', image: 'rehearsal-test/naughty-volume:1', fails: 'ephemeral' },
+  { task: 'data-payload', image: 'rehearsal-test/naughty-payload:1', fails: 'no-data-payloads' },
+];
+
+/** Tiny images over the reference service: one declares a VOLUME, one bundles a data file. */
+const DERIVED: Record<string, string> = {
+  'rehearsal-test/naughty-volume:1': `FROM ${REFERENCE_SERVICE_IMAGE}\nVOLUME /app/data\n`,
+  'rehearsal-test/naughty-payload:1': `FROM ${REFERENCE_SERVICE_IMAGE}\nUSER root\nRUN head -c 62914560 /dev/urandom > /app/patients.ndjson\nUSER node\n`,
+};
+
+/** One declaration with a task per fault, all from the reference service's image. */
+function catalogueProject(name: string) {
+  const t = tempDir('rehearsal-naughty-');
+  // Two replicas of the compliant task, one of each fault: twenty replicas (and their health
+  // checks) would swamp a 2-core machine. Horizontally scaled is judged on the compliant task.
+  const task = (label: string) => ({
+    id: `naughty-${label}`,
+    label,
+    memory_minimum: 64,
+    memory_maximum: 256,
+    instances_minimum: label === 'compliant' ? 2 : 1,
+    instances_maximum: label === 'compliant' ? 2 : 1,
+    options: [],
+    ports: [8080],
+    environment: [{ key: 'DATABASE_URL', required: true, description: 'PostgreSQL URL' }],
+  });
+  const declaration = {
+    product: {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      build: {
+        uuid: '00000000-0000-4000-8000-000000000002',
+        binary: { image: REFERENCE_SERVICE_IMAGE },
+        dependency: [],
+      },
+      facts: { name: 'Naughty catalogue' },
+    },
+    configuration: [{ default: true, task: CATALOGUE.map((c) => task(c.task)) }],
+  };
+  writeFileSync(join(t.dir, 'marketplace.json'), JSON.stringify(declaration, null, 2));
+  const tasks = CATALOGUE.map((c) => {
+    // The declaration names one image for the product; a task's own image is an overlay setting.
+    const image = c.image ? `\n    image: ${c.image}` : '';
+    const env = c.env
+      ? `\n    env: { ${Object.entries(c.env)
+          .map(([k, v]) => `${k}: "${v}"`)
+          .join(', ')} }`
+      : '';
+    return `  ${c.task}:\n    name: ${c.task}\n    health: { path: /health, port: 8080 }\n    smoke: { command: [node, /app/smoke.mjs] }\n    bind: { DATABASE_URL: database.url }${image}${env}`;
+  });
+  writeFileSync(
+    join(t.dir, 'rehearsal.yaml'),
+    `sandbox: { name: ${name} }\nprofile: hl7-hsp-r2\ndatabase: { kind: postgres }\ntasks:\n${tasks.join('\n')}\n`,
+  );
+  return t;
+}
+
+describe.skipIf(!engine)('rehearsal check', () => {
+  const made: { remove: () => void }[] = [];
+  afterAll(async () => {
+    for (const id of ['rt-check-check', 'rt-naughty', 'rt-setup-check'])
+      await removeSandbox(engine!, id);
+    for (const tag of Object.keys(DERIVED)) await engine!.removeImage(tag);
+    for (const m of made) m.remove();
+  }, 120_000);
+
+  it('passes the reference service on every MUST; the JSON, JUnit and HTML reports are valid', async () => {
+    const project = referenceCopy('rt-check');
+    made.push(project);
+    const r = await rehearsal(['check', '--report', 'out'], {
+      cwd: project.dir,
+      env: OFFLINE,
+      timeoutMs: 600_000,
+    });
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    const out = join(project.dir, 'out');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    const ajv = new Ajv2020({ allErrors: true });
+    addFormats.default(ajv);
+    const valid = ajv.validate(REPORT_SCHEMA, report);
+    expect(ajv.errors ?? [], 'report.json against its schema').toEqual([]);
+    expect(valid).toBe(true);
+    const musts = report.results.filter((x) => x.severity === 'MUST');
+    expect(musts.filter((x) => x.verdict === 'fail')).toEqual([]);
+    for (const id of [
+      'containerized',
+      'ephemeral',
+      'programmatically-verifiable',
+      'horizontally-scaled',
+      'dns-agnostic',
+      'unencrypted',
+      'compute-constrained',
+      'x86-64',
+      'self-bootstrapped',
+      'stoppable',
+      'logging-no-files',
+      'no-phi-in-logs',
+      'no-data-payloads',
+      'not-hardware-dependent',
+    ])
+      expect(report.results.find((x) => x.id === id)?.verdict, id).toBe('pass');
+    // Every verdict other than pass says why.
+    for (const x of report.results) if (x.verdict !== 'pass') expect(x.why, x.id).toBeTruthy();
+
+    const junit = await parseJunit(readFileSync(join(out, 'junit.xml'), 'utf8'));
+    expect(junit).toMatchObject({ tests: report.results.length, failures: 0 });
+
+    const browser = await trustingChromium(join(project.dir, '.rehearsal', 'rt-check-check'));
+    try {
+      const page = await browser.browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`file://${join(out, 'report.html')}`);
+      expect(await page.locator('details').count()).toBe(report.results.length);
+      expect(await page.locator('svg').count()).toBe(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
+      /^# Rehearsal check: Rehearsal Reference Patient Service/,
+    );
+  }, 600_000);
+
+  it('fails exactly the check each packaging fault breaks, and holds the others', async () => {
+    for (const [tag, dockerfile] of Object.entries(DERIVED)) {
+      const ctx = tempDir('rehearsal-derived-');
+      made.push(ctx);
+      writeFileSync(join(ctx.dir, 'Dockerfile'), dockerfile);
+      await engine!.buildImage(
+        { tag, context: ctx.dir, dockerfile: 'Dockerfile', files: ['Dockerfile'], buildArgs: {} },
+        () => undefined,
+      );
+    }
+    const project = catalogueProject('rt-naughty');
+    made.push(project);
+    const { plan, loaded } = await planFromDeclaration({
+      cwd: project.dir,
+      imageMode: imageModeFromEnv(),
+      proxyPort: 20000 + Math.floor(Math.random() * 20000),
+    });
+    let facts;
+    try {
+      facts = await gatherFacts(plan, {
+        engine: engine!,
+        emit: () => undefined,
+        loaded,
+        requests: 40,
+      });
+    } finally {
+      await down(plan.sandboxId, { engine: engine!, emit: () => undefined, volumes: true });
+    }
+    expect(facts.bootstrap).toMatchObject({ ok: true });
+    const table: string[] = [];
+    const wrong: string[] = [];
+    for (const c of CATALOGUE) {
+      const task = facts.tasks.find((t) => t.service.name === c.task)!;
+      const results = judge({ ...facts, tasks: [task] }).filter(
+        (r) => c.task === 'compliant' || r.id !== 'horizontally-scaled',
+      );
+      const failed = results.filter((r) => r.verdict === 'fail').map((r) => r.id);
+      table.push(
+        `${c.task.padEnd(16)} expected ${(c.fails || '(none)').padEnd(28)} failed ${failed.join(', ') || '(none)'}`,
+      );
+      if (failed.join() !== c.fails)
+        wrong.push(
+          `${c.task}: ${
+            results
+              .filter((r) => r.verdict === 'fail')
+              .map((r) => `${r.id}: ${r.why}`)
+              .join(' | ') || 'nothing failed'
+          }`,
+        );
+    }
+    console.log(`Naughty catalogue (one sandbox, a task per fault):\n${table.join('\n')}`);
+    expect(wrong).toEqual([]);
+  }, 600_000);
+
+  it('fails Self-bootstrapped when a service needs a manual step, and exits 1', async () => {
+    const project = referenceCopy('rt-setup');
+    made.push(project);
+    const overlay = join(project.dir, 'rehearsal.yaml');
+    writeFileSync(
+      overlay,
+      readFileSync(overlay, 'utf8').replace(
+        '    bind: { DATABASE_URL: database.url }',
+        '    bind: { DATABASE_URL: database.url }\n    env: { NAUGHTY_MANUAL_SETUP: "1" }',
+      ),
+    );
+    const r = await rehearsal(['check', '--bootstrap-timeout', '25', '--ci'], {
+      cwd: project.dir,
+      env: OFFLINE,
+    });
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(
+      /FAIL +MUST +Self-bootstrapped — the sandbox did not become healthy by itself/,
+    );
+    expect(r.stderr).toMatch(/MUST requirement\(s\) failed/);
+  });
+});

@@ -1,0 +1,325 @@
+import { describe, expect, it } from 'vitest';
+import { REQUIREMENTS } from '../../../sandbox/checks/catalogue.js';
+import type { Facts, ReplicaFacts, TaskFacts } from '../../../sandbox/checks/facts/types.js';
+import { judge } from '../../../sandbox/checks/run.js';
+import { CHECKS, NOT_IN_THIS_RUN } from '../../../sandbox/checks/verdicts.js';
+import type { ServicePlan } from '../../../sandbox/plan/types.js';
+
+const MiB = 1024 * 1024;
+
+function replica(name: string, over: Partial<ReplicaFacts> = {}): ReplicaFacts {
+  return {
+    name,
+    memoryLimitBytes: 256 * MiB,
+    peakMemoryBytes: 40 * MiB,
+    oomKilled: false,
+    processSamples: [[{ pid: 100, ppid: 1, command: 'node /app/server.mjs' }]],
+    changes: [],
+    logLines: 12,
+    canaryLines: [],
+    plainHttp: { ok: true, detail: 'GET /health over plain HTTP → 200' },
+    ...over,
+  };
+}
+
+const service: ServicePlan = {
+  name: 'api',
+  role: 'task',
+  image: { tag: 'vendor/api:1' },
+  environment: {},
+  replicas: 2,
+  instancesMinimum: 2,
+  memoryBytes: 256 * MiB,
+  ports: [8080],
+  probe: { path: '/health', port: 8080 } as ServicePlan['probe'],
+  healthcheck: {
+    test: ['CMD', 'node', '-e', 'fetch(health)'],
+    intervalMs: 5000,
+    timeoutMs: 4000,
+    retries: 3,
+    startPeriodMs: 0,
+  },
+  files: [{ source: 'ca/root.pem', target: '/etc/rehearsal/ca/root.pem', mode: 0o444 }],
+  volumes: [],
+  dependsOn: [],
+  aliases: [],
+  stopGraceSeconds: 60,
+};
+
+function task(
+  over: Partial<TaskFacts> = {},
+  replicas = [replica('s-api-1'), replica('s-api-2')],
+): TaskFacts {
+  return {
+    service,
+    declaredMemoryBytes: 256 * MiB,
+    image: {
+      id: 'sha256:0123456789abcdef0123',
+      architecture: 'amd64',
+      os: 'linux',
+      sizeBytes: 200 * MiB,
+      exposedPorts: [8080],
+      env: ['PATH=/usr/bin', 'NODE_VERSION=20'],
+      user: 'node',
+      entrypoint: [],
+      cmd: ['node', '/app/server.mjs'],
+      volumes: [],
+    },
+    layers: {
+      layers: 3,
+      largest: [{ layer: 'abc', path: '/usr/bin/node', bytes: 95 * MiB, software: true }],
+    },
+    replicas,
+    traffic: {
+      sent: 100,
+      ok: 100,
+      failed: 0,
+      byReplica: { 's-api-1': 50, 's-api-2': 50 },
+      errors: {},
+    },
+    smoke: {
+      command: ['node', 'smoke.mjs'],
+      exitCode: 0,
+      ms: 900,
+      output: ['ok'],
+      timedOut: false,
+      locale: { env: { LANG: 'tr_TR.UTF-8' }, exitCode: 0, output: [] },
+    },
+    hostProbes: [
+      {
+        request: 'GET / with Host: alpha.rehearsal.test:8081',
+        hostUsed: 'alpha.rehearsal.test:8081',
+        status: 404,
+        urls: [],
+      },
+    ],
+    stop: { replica: 's-api-2', ms: 800, exitCode: 0, killed: false },
+    ...over,
+  };
+}
+
+function facts(t: TaskFacts = task(), over: Partial<Facts> = {}): Facts {
+  return {
+    profile: 'hspc-2016',
+    stopBudgetSeconds: 60,
+    bootstrapBudgetMs: 180_000,
+    canary: 'Canary0a1b2c3d4e',
+    bootstrap: { ok: true, ms: 9000 },
+    tasks: [t],
+    timeline: [],
+    ...over,
+  };
+}
+
+const verdict = (id: string, f: Facts) => CHECKS[id]!(f).verdict;
+
+describe('the catalogue', () => {
+  it('has every requirement of the document, each checked here or said to be measured elsewhere', () => {
+    expect(REQUIREMENTS.map((r) => r.id)).toHaveLength(24);
+    for (const r of REQUIREMENTS)
+      expect(Boolean(CHECKS[r.id]) || Boolean(NOT_IN_THIS_RUN[r.id]), r.id).toBe(true);
+    for (const id of Object.keys(CHECKS))
+      expect(
+        REQUIREMENTS.some((r) => r.id === id),
+        id,
+      ).toBe(true);
+  });
+
+  it('passes a compliant service on every check it runs, and says why for every other verdict', () => {
+    const results = judge(facts());
+    expect(
+      results.filter((r) => CHECKS[r.id] && r.verdict !== 'pass').map((r) => `${r.id}: ${r.why}`),
+    ).toEqual([]);
+    for (const r of results.filter((x) => x.verdict !== 'pass')) expect(r.why, r.id).toBeTruthy();
+  });
+});
+
+describe('each check fails on the fault it looks for', () => {
+  const cases: [string, Facts][] = [
+    ['containerized', facts(task({ image: undefined, imageError: 'No such image: vendor/api:1' }))],
+    ['x86-64', facts(task({ image: { ...task().image!, architecture: 'arm64' } }))],
+    ['ephemeral', facts(task({ image: { ...task().image!, volumes: ['/data'] } }))],
+    [
+      'ephemeral',
+      facts(
+        task({}, [
+          replica('s-api-1', {
+            changes: [
+              { path: '/app/data', kind: 'added' },
+              { path: '/app/data/db.sqlite', kind: 'added' },
+            ],
+          }),
+        ]),
+      ),
+    ],
+    ['programmatically-verifiable', facts(task({ smoke: { ...task().smoke!, exitCode: 1 } }))],
+    [
+      'horizontally-scaled',
+      facts(
+        task({
+          traffic: {
+            sent: 100,
+            ok: 100,
+            failed: 0,
+            byReplica: { 's-api-1': 100, 's-api-2': 0 },
+            errors: {},
+          },
+        }),
+      ),
+    ],
+    [
+      'single-process',
+      facts(
+        task({}, [
+          replica('s-api-1', {
+            processSamples: [
+              [
+                { pid: 100, ppid: 1, command: 'node /app/server.mjs' },
+                { pid: 120, ppid: 100, command: 'node -e worker' },
+              ],
+            ],
+          }),
+        ]),
+      ),
+    ],
+    [
+      'dns-agnostic',
+      facts(
+        task({
+          hostProbes: [
+            {
+              request: 'GET /',
+              hostUsed: 'alpha.rehearsal.test:8081',
+              status: 302,
+              urls: ['https://patients.example.org/metadata'],
+            },
+          ],
+        }),
+      ),
+    ],
+    [
+      'dns-agnostic',
+      facts(
+        task({
+          smoke: {
+            ...task().smoke!,
+            locale: { env: { LANG: 'tr_TR.UTF-8' }, exitCode: 1, output: [] },
+          },
+        }),
+      ),
+    ],
+    [
+      'unencrypted',
+      facts(
+        task({}, [
+          replica('s-api-1', {
+            plainHttp: { ok: false, detail: 'GET /health over plain HTTP: HPE_INVALID_CONSTANT' },
+          }),
+        ]),
+      ),
+    ],
+    ['compute-constrained', facts(task({ declaredMemoryBytes: undefined }))],
+    ['compute-constrained', facts(task({}, [replica('s-api-1', { peakMemoryBytes: 245 * MiB })]))],
+    ['compute-constrained', facts(task({}, [replica('s-api-1', { oomKilled: true })]))],
+    [
+      'self-bootstrapped',
+      facts(task(), {
+        bootstrap: { ok: false, ms: 30_000, error: 's-api-1 did not become healthy within 30 s' },
+      }),
+    ],
+    [
+      'stoppable',
+      facts(task({ stop: { replica: 's-api-2', ms: 60_010, exitCode: 137, killed: true } })),
+    ],
+    [
+      'logging-no-files',
+      facts(
+        task({}, [
+          replica('s-api-1', { changes: [{ path: '/var/log/api/access.log', kind: 'added' }] }),
+        ]),
+      ),
+    ],
+    [
+      'no-phi-in-logs',
+      facts(
+        task({}, [
+          replica('s-api-1', { canaryLines: ['{"msg":"lookup","name":"Canary0a1b2c3d4e"}'] }),
+        ]),
+      ),
+    ],
+    [
+      'no-data-payloads',
+      facts(
+        task({
+          layers: {
+            layers: 4,
+            largest: [
+              { layer: 'def', path: '/app/patients.ndjson', bytes: 60 * MiB, software: false },
+            ],
+          },
+        }),
+      ),
+    ],
+    [
+      'not-hardware-dependent',
+      facts(task(), {
+        bootstrap: { ok: false, ms: 5000, error: 'exited: /dev/ttyUSB0 not found' },
+      }),
+    ],
+  ];
+  it.each(cases)('%s', (id, f) => {
+    expect(CHECKS[id]!(f)).toMatchObject({ verdict: 'fail', why: expect.any(String) });
+  });
+
+  it('warns instead of failing where the requirement is a SHOULD or the profile allows it', () => {
+    expect(
+      verdict(
+        'x86-64',
+        facts(task({ image: { ...task().image!, architecture: 'arm64' } }), {
+          profile: 'hl7-hsp-r2',
+        }),
+      ),
+    ).toBe('warn');
+    expect(verdict('logging-stdout', facts(task({}, [replica('s-api-1', { logLines: 0 })])))).toBe(
+      'warn',
+    );
+    expect(verdict('programmatically-verifiable', facts(task({ smoke: undefined })))).toBe('warn');
+  });
+
+  it('does not count what Rehearsal or the engine did: injected trust files, health-check runs, temp files', () => {
+    const f = facts(
+      task({}, [
+        replica('s-api-1', {
+          changes: [
+            { path: '/etc/rehearsal', kind: 'added' },
+            { path: '/etc/rehearsal/ca', kind: 'added' },
+            { path: '/etc/rehearsal/ca/root.pem', kind: 'added' },
+            { path: '/tmp/cache.bin', kind: 'added' },
+          ],
+          processSamples: [
+            [
+              { pid: 100, ppid: 1, command: 'node /app/server.mjs' },
+              { pid: 300, ppid: 2, command: 'node -e fetch(health)' },
+              { pid: 310, ppid: 2, command: 'runc init' },
+            ],
+          ],
+        }),
+      ]),
+    );
+    expect(verdict('ephemeral', f)).toBe('pass');
+    expect(verdict('single-process', f)).toBe('pass');
+  });
+
+  it('says "not checked", never "pass", when the sandbox did not come up', () => {
+    const f = facts(task({}, []), { bootstrap: { ok: false, ms: 1000, error: 'no engine' } });
+    for (const id of [
+      'single-process',
+      'logging-no-files',
+      'no-phi-in-logs',
+      'stoppable',
+      'unencrypted',
+      'dns-agnostic',
+    ])
+      expect(verdict(id, f), id).toBe('not-checked');
+  });
+});
