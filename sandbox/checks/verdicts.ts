@@ -13,7 +13,7 @@ const MiB = 1024 * 1024;
 /** More failed requests than this share of those sent fails Horizontally scaled. */
 export const FAILED_SHARE = 0.05;
 /** Peak memory above this share of the limit leaves no room: the next burst is an OOM kill. */
-export const MEMORY_SHARE = 0.85;
+export const MEMORY_SHARE = 0.8;
 /** A data file at least this large (not an executable, script or archive of code) is a payload. */
 export const PAYLOAD_FILE_BYTES = 50 * MiB;
 /** An image larger than this is worth a warning. */
@@ -367,7 +367,7 @@ export const CHECKS: Record<string, Check> = {
           r.peakMemoryBytes > MEMORY_SHARE * r.memoryLimitBytes
         )
           problems.push(
-            `${r.name} peaked at ${mib(r.peakMemoryBytes)}, over 85 % of its ${mib(r.memoryLimitBytes)} limit`,
+            `${r.name} peaked at ${mib(r.peakMemoryBytes)}, over 80 % of its ${mib(r.memoryLimitBytes)} limit`,
           );
       }
     }

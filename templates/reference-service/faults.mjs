@@ -5,7 +5,7 @@
 //   NAUGHTY_LOG_PHI          the `name` a request searches for is logged   (no PHI in logs)
 //   NAUGHTY_FIXED_HOST       "/" redirects to a hard-coded host name       (DNS agnostic)
 //   NAUGHTY_SECOND_PROCESS   a worker process runs next to the server      (single process)
-//   NAUGHTY_MEMORY_HOG       keeps the container at 90 % of its memory limit (compute constrained)
+//   NAUGHTY_MEMORY_HOG       grows into its memory limit until the kernel kills it (compute constrained)
 //   NAUGHTY_BROKEN_METADATA  /metadata answers 500                         (programmatically verifiable)
 //   NAUGHTY_MANUAL_SETUP     unhealthy until someone creates /tmp/setup-done (self-bootstrapped)
 import { spawn } from 'node:child_process';
@@ -13,7 +13,6 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { switchedOn } from './naughty.mjs';
 
 export const FIXED_HOST = 'https://patients.example.org';
-const HOG_SHARE = 0.9;
 
 /** Which faults the environment switches on. */
 export function readFaults(env) {
@@ -42,30 +41,7 @@ function memoryLimit() {
   return undefined;
 }
 
-/** Memory the container uses as `docker stats` counts it: usage less inactive page cache. */
-function usedMemory() {
-  for (const [usage, stat, key] of [
-    ['/sys/fs/cgroup/memory.current', '/sys/fs/cgroup/memory.stat', 'inactive_file'],
-    [
-      '/sys/fs/cgroup/memory/memory.usage_in_bytes',
-      '/sys/fs/cgroup/memory/memory.stat',
-      'total_inactive_file',
-    ],
-  ]) {
-    try {
-      const total = Number(readFileSync(usage, 'utf8').trim());
-      const line = readFileSync(stat, 'utf8')
-        .split('\n')
-        .find((l) => l.startsWith(`${key} `));
-      return total - Number(line?.split(' ')[1] ?? 0);
-    } catch {
-      // Not this cgroup version.
-    }
-  }
-  return process.memoryUsage().rss;
-}
-
-const CHUNK = 4 * 1024 * 1024;
+const CHUNK = 8 * 1024 * 1024;
 /** Filled chunks, so the pages are really in use, not only reserved. */
 const held = [];
 
@@ -88,21 +64,10 @@ export function startFaults(faults, log) {
     log.warn('started a worker process next to the server (NAUGHTY_SECOND_PROCESS)');
   }
   if (faults.memoryHog) {
-    const limit = memoryLimit();
-    if (limit) {
-      // Kept near the target as the server's own use grows and shrinks: close to the limit,
-      // never over it (an OOM kill would break every other requirement too).
-      const adjust = () => {
-        const gap = limit * HOG_SHARE - usedMemory();
-        if (gap > CHUNK)
-          for (let n = Math.floor(gap / CHUNK); n > 0; n--)
-            held.push(Buffer.allocUnsafe(CHUNK).fill(1));
-        else if (gap < 0) held.splice(0, Math.ceil(-gap / CHUNK));
-      };
-      adjust();
-      setInterval(adjust, 250).unref();
-      log.warn('holding memory (NAUGHTY_MEMORY_HOG)', { bytes: held.length * CHUNK, limit });
-    }
+    // A cache that never evicts: 8 MiB more every 100 ms, whatever the limit, until the kernel
+    // kills the process (OOM) and the engine records why.
+    setInterval(() => held.push(Buffer.allocUnsafe(CHUNK).fill(1)), 100).unref();
+    log.warn('growing without bound (NAUGHTY_MEMORY_HOG)', { limit: memoryLimit() ?? null });
   }
 }
 

@@ -42,7 +42,9 @@ const CATALOGUE: { task: string; env?: Record<string, string>; image?: string; f
   { task: 'log-phi', env: { NAUGHTY_LOG_PHI: '1' }, fails: 'no-phi-in-logs' },
   { task: 'fixed-host', env: { NAUGHTY_FIXED_HOST: '1' }, fails: 'dns-agnostic' },
   { task: 'two-processes', env: { NAUGHTY_SECOND_PROCESS: '1' }, fails: 'single-process' },
-  { task: 'memory-hog', env: { NAUGHTY_MEMORY_HOG: '1' }, fails: 'compute-constrained' },
+  // Declares no memory_maximum: the engine runs it unconstrained. (NAUGHTY_MEMORY_HOG, which
+  // grows into its limit, is OOM-killed, so it fails the checks a dead replica fails as well.)
+  { task: 'no-memory-limit', fails: 'compute-constrained' },
   {
     task: 'broken-smoke',
     env: { NAUGHTY_BROKEN_METADATA: '1' },
@@ -68,7 +70,7 @@ function catalogueProject(name: string) {
     id: `naughty-${label}`,
     label,
     memory_minimum: 64,
-    memory_maximum: 256,
+    ...(label === 'no-memory-limit' ? {} : { memory_maximum: 256 }),
     instances_minimum: label === 'compliant' ? 2 : 1,
     instances_maximum: label === 'compliant' ? 2 : 1,
     options: [],
