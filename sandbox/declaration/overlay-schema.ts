@@ -73,7 +73,7 @@ const taskSettings = {
   scim: mapping('scim: { path: /scim/v2 }', { path: path('/scim/v2') }),
   bind: envMap('bind: { DATABASE_URL: database.url }', {
     enum: BINDING_SOURCES,
-    hint: `bind to one of ${BINDING_SOURCES.join(', ')}`,
+    hint: 'bind to a setting the sandbox provides, e.g. DATABASE_URL: database.url',
   }),
   env: envMap('env: { LOG_LEVEL: "debug" }', {
     type: 'string',
