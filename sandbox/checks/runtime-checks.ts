@@ -1,0 +1,355 @@
+import {
+  FAILED_SHARE,
+  INIT_SHIM,
+  LOG_FILE,
+  MEMORY_SHARE,
+  TEMPORARY,
+  finding,
+  injected,
+  mib,
+  needsRunning,
+  replicasOf,
+  withoutProbes,
+  type Check,
+} from './judging.js';
+
+/** Checks of the running sandbox: bootstrapping, traffic, processes, hosts, memory, stopping. */
+export const RUNTIME_CHECKS: Record<string, Check> = {
+  ephemeral(f) {
+    const did =
+      "Read each image's declared volumes and, after the load, listed every file the replicas wrote outside temporary directories (docker diff).";
+    const evidence: string[] = [];
+    const problems: string[] = [];
+    for (const t of f.tasks) {
+      const vols = t.image?.volumes ?? [];
+      if (vols.length > 0)
+        problems.push(`${t.service.name}'s image declares VOLUME ${vols.join(', ')}`);
+    }
+    const waiting = needsRunning(f, did);
+    if (!waiting) {
+      for (const [t, r] of replicasOf(f)) {
+        // Log files are the logging check's finding, not a second one here.
+        const kept = r.changes.filter(
+          (c) =>
+            c.kind !== 'deleted' &&
+            !TEMPORARY.test(c.path) &&
+            !LOG_FILE.test(c.path) &&
+            !injected(t).has(c.path),
+        );
+        const files = kept.filter(
+          (c) => !kept.some((o) => o !== c && o.path.startsWith(`${c.path}/`)),
+        );
+        evidence.push(
+          `${r.name}: ${r.changes.length} change(s), ${files.length} outside temporary paths`,
+        );
+        if (files.length > 0)
+          problems.push(
+            `${t.service.name} replica ${r.name} wrote ${files
+              .slice(0, 5)
+              .map((c) => c.path)
+              .join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`,
+          );
+      }
+    }
+    if (problems.length > 0)
+      return finding('fail', did, [...evidence, ...problems], problems.join('; '));
+    return waiting ?? finding('pass', did, evidence);
+  },
+
+  'programmatically-verifiable'(f) {
+    const did =
+      "Ran the declared smoke test once, in the task's image on the sandbox network, against the sandbox URL.";
+    const waiting = needsRunning(f, did);
+    if (waiting) return waiting;
+    const declared = f.tasks.filter((t) => t.smoke);
+    if (declared.length === 0)
+      return finding(
+        'warn',
+        did,
+        [],
+        'no smoke test is declared: add `smoke: { command: [...] }` to rehearsal.yaml so the Marketplace (and Rehearsal) can verify the service',
+      );
+    const evidence: string[] = [];
+    const failures: string[] = [];
+    for (const t of declared) {
+      const s = t.smoke!;
+      evidence.push(
+        `${t.service.name}: \`${s.command.join(' ')}\` exited ${s.exitCode} after ${(s.ms / 1000).toFixed(1)} s`,
+      );
+      evidence.push(...s.output.slice(-8).map((l) => `  │ ${l}`));
+      if (s.timedOut) failures.push(`${t.service.name}'s smoke test did not finish in time`);
+      else if (s.exitCode !== 0)
+        failures.push(`${t.service.name}'s smoke test exited ${s.exitCode}`);
+    }
+    return failures.length > 0
+      ? finding('fail', did, evidence, failures.join('; '))
+      : finding('pass', did, evidence);
+  },
+
+  'horizontally-scaled'(f) {
+    const did =
+      'Ran several replicas of each HTTP task at once and sent traffic through the TLS edge; counted which replica answered each request.';
+    const waiting = needsRunning(f, did);
+    if (waiting) return waiting;
+    const evidence: string[] = [];
+    const failures: string[] = [];
+    for (const t of f.tasks.filter((x) => x.traffic)) {
+      const tr = t.traffic!;
+      const served = Object.entries(tr.byReplica).filter(([, n]) => n > 0);
+      evidence.push(
+        `${t.service.name}: ${t.replicas.length} replica(s) running; ${tr.ok}/${tr.sent} requests answered; per replica: ${served.map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`,
+      );
+      if (t.replicas.length < 2)
+        failures.push(
+          `${t.service.name} ran ${t.replicas.length} replica(s); at least 2 must run at once`,
+        );
+      else if (served.length < 2)
+        failures.push(
+          `only ${served.length} of ${t.replicas.length} ${t.service.name} replicas served requests`,
+        );
+      // A few failures are the chaos verdicts' business; many mean replicas cannot share the load.
+      if (tr.failed > Math.max(1, tr.sent * FAILED_SHARE))
+        failures.push(
+          `${tr.failed} of ${tr.sent} requests to ${t.service.name} failed (${Object.entries(
+            tr.errors,
+          )
+            .map(([k, v]) => `${k} ×${v}`)
+            .join(', ')})`,
+        );
+    }
+    if (evidence.length === 0) return finding('not-applicable', did, [], 'no task serves HTTP');
+    return failures.length > 0
+      ? finding('fail', did, evidence, failures.join('; '))
+      : finding('pass', did, evidence);
+  },
+
+  'single-process'(f) {
+    const did = 'Listed the processes of every replica (docker top) at start and after the load.';
+    const waiting = needsRunning(f, did);
+    if (waiting) return waiting;
+    const evidence: string[] = [];
+    const extra: string[] = [];
+    for (const [t, r] of replicasOf(f)) {
+      const most = r.processSamples
+        .map((sample) => withoutProbes(sample, t))
+        .reduce((a, b) => (b.length > a.length ? b : a), []);
+      const shim = most.length === 2 && most.some((p) => INIT_SHIM.test(p.command));
+      evidence.push(
+        `${r.name}: ${most.length} process(es): ${most.map((p) => p.command.slice(0, 60)).join(' | ')}`,
+      );
+      if (most.length > 1 && !shim) extra.push(`${r.name} ran ${most.length} processes`);
+    }
+    return extra.length > 0
+      ? finding(
+          'fail',
+          did,
+          evidence,
+          `${extra.join('; ')}: run one process per container (exec from start scripts) and declare workers as their own tasks`,
+        )
+      : finding('pass', did, evidence);
+  },
+
+  'dns-agnostic'(f) {
+    const did =
+      "Requested pages straight from a replica under two other host names and ports, then looked for absolute URLs naming any other host; read the image's environment for baked-in domain names; ran the smoke test in another locale and time zone.";
+    const waiting = needsRunning(f, did);
+    if (waiting) return waiting;
+    const evidence: string[] = [];
+    const problems: string[] = [];
+    for (const t of f.tasks) {
+      for (const p of t.hostProbes) {
+        const foreign = p.urls.filter((u) => {
+          try {
+            return new URL(u).host.toLowerCase() !== p.hostUsed.toLowerCase();
+          } catch {
+            return false;
+          }
+        });
+        evidence.push(
+          `${p.request} → ${p.status ?? p.error}; ${p.urls.length} absolute URL(s)${foreign.length ? `, naming another host: ${foreign.slice(0, 3).join(', ')}` : ''}`,
+        );
+        if (foreign.length > 0)
+          problems.push(`${t.service.name} answered ${p.request} with ${foreign[0]}`);
+      }
+      for (const e of t.image?.env ?? []) {
+        const [key = '', value = ''] = [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)];
+        if (
+          /^https?:\/\/(?!localhost|127\.|\$)[a-z0-9.-]+\.[a-z]{2,}/i.test(value) &&
+          !/^(PATH|.*_VERSION|.*_SHA256|GPG_KEY.*)$/.test(key)
+        )
+          problems.push(
+            `${t.service.name}'s image sets ${key} to a URL with a domain name (${value.slice(0, 60)})`,
+          );
+      }
+      const loc = t.smoke?.locale;
+      if (loc) {
+        evidence.push(
+          `smoke test with ${Object.entries(loc.env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}: exit ${loc.exitCode}`,
+        );
+        if (loc.exitCode !== 0 && t.smoke?.exitCode === 0)
+          problems.push(
+            `${t.service.name}'s smoke test passes by default but fails with ${Object.entries(
+              loc.env,
+            )
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`,
+          );
+      }
+    }
+    return problems.length > 0
+      ? finding('fail', did, evidence, problems.join('; '))
+      : finding('pass', did, evidence);
+  },
+
+  unencrypted(f) {
+    const did =
+      "Sent a plain-HTTP request straight to each replica's task port, and one with X-Forwarded-Proto: https to see which scheme its absolute URLs use.";
+    const waiting = needsRunning(f, did);
+    if (waiting) return waiting;
+    const evidence: string[] = [];
+    const problems: string[] = [];
+    for (const [, r] of replicasOf(f)) {
+      if (!r.plainHttp) continue;
+      evidence.push(`${r.name}: ${r.plainHttp.detail}`);
+      if (!r.plainHttp.ok)
+        problems.push(
+          `${r.name} does not speak plain HTTP on its task port (${r.plainHttp.detail})`,
+        );
+    }
+    for (const t of f.tasks) {
+      for (const p of t.hostProbes.filter((x) => x.request.includes('X-Forwarded-Proto: https'))) {
+        const insecure = p.urls.filter((u) =>
+          u.toLowerCase().startsWith(`http://${p.hostUsed.toLowerCase()}`),
+        );
+        if (insecure.length > 0)
+          problems.push(
+            `${t.service.name} ignores X-Forwarded-Proto: ${p.request} answered ${insecure[0]}`,
+          );
+      }
+    }
+    if (evidence.length === 0) return finding('not-applicable', did, [], 'no task serves HTTP');
+    return problems.length > 0
+      ? finding('fail', did, evidence, problems.join('; '))
+      : finding('pass', did, evidence);
+  },
+
+  'compute-constrained'(f) {
+    const did =
+      "Compared each task's declared memory_maximum with the limit the engine enforced and the peak memory sampled under load; looked for OOM kills.";
+    const evidence: string[] = [];
+    const problems: string[] = [];
+    for (const t of f.tasks) {
+      if (t.declaredMemoryBytes === undefined)
+        problems.push(`${t.service.name} declares no memory_maximum`);
+      else evidence.push(`${t.service.name}: declared ${mib(t.declaredMemoryBytes)}`);
+      for (const r of t.replicas) {
+        evidence.push(
+          `${r.name}: limit ${mib(r.memoryLimitBytes)}, peak ${r.peakMemoryBytes !== undefined ? mib(r.peakMemoryBytes) : 'not sampled'}${r.oomKilled ? ', OOM-killed' : ''}`,
+        );
+        if (r.oomKilled) problems.push(`${r.name} was killed for exceeding its memory limit`);
+        else if (
+          r.peakMemoryBytes !== undefined &&
+          r.memoryLimitBytes > 0 &&
+          r.peakMemoryBytes > MEMORY_SHARE * r.memoryLimitBytes
+        )
+          problems.push(
+            `${r.name} peaked at ${mib(r.peakMemoryBytes)}, over 80 % of its ${mib(r.memoryLimitBytes)} limit`,
+          );
+      }
+    }
+    return problems.length > 0
+      ? finding('fail', did, evidence, problems.join('; '))
+      : finding('pass', did, evidence);
+  },
+
+  'self-bootstrapped'(f) {
+    const did = `Started the sandbox from nothing (an empty database) and waited, without intervention, for every replica to be healthy (budget ${f.bootstrapBudgetMs / 1000} s).`;
+    const evidence = [`healthy after ${(f.bootstrap.ms / 1000).toFixed(1)} s`];
+    if (!f.bootstrap.ok)
+      return finding(
+        'fail',
+        did,
+        [f.bootstrap.error ?? 'not healthy'],
+        `the sandbox did not become healthy by itself: ${f.bootstrap.error ?? 'unknown'}`,
+      );
+    return f.bootstrap.ms > f.bootstrapBudgetMs
+      ? finding(
+          'fail',
+          did,
+          evidence,
+          `bootstrapping took longer than ${f.bootstrapBudgetMs / 1000} s`,
+        )
+      : finding('pass', did, evidence);
+  },
+
+  stoppable(f) {
+    const did = `Stopped one replica of each task with SIGTERM and timed it against the ${f.stopBudgetSeconds} s budget of profile ${f.profile}.`;
+    const waiting = needsRunning(f, did);
+    if (waiting) return waiting;
+    const evidence: string[] = [];
+    const problems: string[] = [];
+    for (const t of f.tasks) {
+      if (!t.stop) continue;
+      if (t.stop.error) {
+        evidence.push(`${t.stop.replica}: the engine could not stop it: ${t.stop.error}`);
+        continue;
+      }
+      evidence.push(
+        `${t.stop.replica}: exited ${t.stop.exitCode} after ${(t.stop.ms / 1000).toFixed(1)} s${t.stop.killed ? ' (SIGKILL at the budget)' : ''}`,
+      );
+      if (t.stop.killed)
+        problems.push(
+          `${t.stop.replica} was still running ${f.stopBudgetSeconds} s after SIGTERM and was killed`,
+        );
+    }
+    if (evidence.length === 0)
+      return finding('not-checked', did, [], 'no replica was left to stop');
+    return problems.length > 0
+      ? finding('fail', did, evidence, problems.join('; '))
+      : finding('pass', did, evidence);
+  },
+
+  'health-traceability'(f) {
+    const did =
+      "Looked for a health check: the path Rehearsal probes (rehearsal.yaml) or the image's HEALTHCHECK.";
+    const evidence: string[] = [];
+    const missing: string[] = [];
+    for (const t of f.tasks) {
+      const probe = t.service.probe
+        ? `GET ${t.service.probe.path} on port ${t.service.probe.port}`
+        : undefined;
+      const own =
+        t.image?.healthcheck && t.image.healthcheck[0] !== 'NONE'
+          ? `HEALTHCHECK ${t.image.healthcheck.slice(1).join(' ').slice(0, 80)}`
+          : undefined;
+      evidence.push(`${t.service.name}: ${[probe, own].filter(Boolean).join('; ') || 'none'}`);
+      if (!own && (!t.service.probe || t.service.probe.path === '/')) missing.push(t.service.name);
+    }
+    return missing.length > 0
+      ? finding(
+          'warn',
+          did,
+          evidence,
+          `${missing.join(', ')}: no health endpoint declared (only "/" is probed); declare \`health: { path }\` in rehearsal.yaml`,
+        )
+      : finding('pass', did, evidence);
+  },
+
+  'not-hardware-dependent'(f) {
+    const did =
+      'Ran every replica as Rehearsal always does — no devices, no privileged mode, no host paths — and required it to become healthy and serve.';
+    if (!f.bootstrap.ok)
+      return finding(
+        'fail',
+        did,
+        [f.bootstrap.error ?? ''],
+        `the service did not become healthy without devices, privileges or host paths: ${f.bootstrap.error ?? 'unknown'}`,
+      );
+    const evidence = replicasOf(f).map(
+      ([, r]) => `${r.name}: healthy without devices, privileges or host mounts`,
+    );
+    return finding('pass', did, evidence);
+  },
+};
