@@ -235,11 +235,11 @@ export function scalableVerdict(
     evidence.push(
       `scale-down #${d.seq} ${d.from} → ${d.to} (${s(d.startAt)}–${s(d.endAt)}) failed ${d.failed.length} request(s): ${[...new Set(d.failed.map((f) => f.cause))].join(', ')}`,
     );
-  if (judged.length === 0 && downs.length === 0)
+  if (judged.length === 0 && downs.length === 0 && stops.length === 0)
     return {
       requirement,
       outcome: 'untested',
-      summary: 'no replica was added and none scaled down',
+      summary: 'no replica was added, none scaled down and none stopped',
       evidence,
     };
   if (evidence.length > 0) {

@@ -148,7 +148,9 @@ describe.skipIf(!engine)('chaos under live traffic', () => {
     expect(r.exitCode, r.stderr).toBe(1);
     return (requirement: string) => {
       const v = verdict(r.report, requirement)!;
-      expect(v.outcome, JSON.stringify(v)).toBe('fail');
+      // What the actions did comes first: a CI log shows the start of a long message.
+      const actions = (r.report?.actions ?? []).map((a) => `#${a.action.seq} ${a.detail}`);
+      expect(v.outcome, `${actions.join('; ')} | ${JSON.stringify(v)}`).toBe('fail');
       return v.evidence.join('\n');
     };
   };

@@ -108,6 +108,16 @@ describe('dynamically scalable', () => {
     expect(v.outcome).toBe('fail');
     expect(v.evidence[0]).toContain('api-4 ignored SIGTERM');
   });
+  it('fails on an ignored SIGTERM alone, with no replica judged and no scale-down (a slow machine)', () => {
+    const v = scalableVerdict(
+      [{ container: 'api-5', healthyAt: 55_000 }],
+      [],
+      [{ container: 'api-1', at: 2000, ms: 15_100, budgetMs: 15_000 }],
+      60_000,
+    );
+    expect(v.outcome).toBe('fail');
+    expect(v.evidence[0]).toMatch(/api-1 ignored SIGTERM .*stop budget 15\.0 s/);
+  });
   it('fails when a new replica takes no traffic, or a scale-down fails requests', () => {
     expect(scalableVerdict([{ container: 'api-5', healthyAt: 1000 }], [], [], 60_000).outcome).toBe(
       'fail',
