@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { VERDICT_LABEL } from '../../sandbox/checks/report/markdown.js';
+import { VERDICT_LABEL, profileLines } from '../../sandbox/checks/report/markdown.js';
 import { REPORT_FILES, writeReports } from '../../sandbox/checks/report/write.js';
 import { runChecks } from '../../sandbox/checks/run.js';
 import { PROFILES } from '../../sandbox/declaration/overlay-schema.js';
@@ -19,6 +19,7 @@ interface CheckFlags {
   ci?: boolean;
   keep?: boolean;
   bootstrapTimeout?: string;
+  chaos?: boolean;
 }
 
 /** A free port on 127.0.0.1 for the check's own TLS edge, so a running `up` keeps 8443. */
@@ -48,6 +49,10 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
     .option('--report <dir>', `write ${Object.values(REPORT_FILES).join(', ')} into this folder`)
     .option('--ci', 'print the verdicts only, no progress (for CI logs)')
     .option('--keep', 'leave the check sandbox running afterwards')
+    .option(
+      '--no-chaos',
+      'skip the chaos phase (Incorruptible and Dynamically scalable are then not checked)',
+    )
     .option(
       '--bootstrap-timeout <seconds>',
       'how long the service may take to become healthy from an empty database',
@@ -83,6 +88,8 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
           signal: interrupt.signal,
           keep: Boolean(flags.keep),
           bootstrapBudgetMs: budgetMs,
+          chaos: flags.chaos !== false,
+          ...(flags.report ? { journalDir: resolve(c.cwd, flags.report) } : {}),
         });
         const s = report.summary;
         for (const r of report.results)
@@ -92,6 +99,7 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
         c.out(
           `\n${report.product} under ${report.profile}: ${s.pass} pass, ${s.fail} fail (${s.mustFailed} MUST), ${s.warn} warn, ${s['not-applicable']} not applicable, ${s['not-checked']} not checked, in ${(report.durationMs / 1000).toFixed(0)} s.`,
         );
+        for (const l of profileLines(report)) c.out(l);
         if (flags.report) {
           const files = await writeReports(report, resolve(c.cwd, flags.report));
           c.out(`Reports: ${files.join(', ')}`);

@@ -2,12 +2,15 @@ import type { LoadedDeclaration } from '../declaration/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { Emit } from '../events.js';
 import type { Plan } from '../plan/types.js';
+import { PROFILES } from '../declaration/overlay-schema.js';
+import { STOP_BUDGET_SECONDS } from '../plan/plan.js';
 import { down } from '../sandbox/down.js';
 import { VERSION } from '../version.js';
 import { REQUIREMENTS } from './catalogue.js';
+import { runChaosPhase } from './chaos-phase.js';
 import { gatherFacts } from './facts/gather.js';
 import type { Facts } from './facts/types.js';
-import type { CheckResult, Finding, Report, Verdict } from './types.js';
+import type { CheckResult, Finding, ProfileJudgement, Report, Verdict } from './types.js';
 import { CHECKS, NOT_IN_THIS_RUN } from './verdicts.js';
 
 export interface CheckRunOptions {
@@ -19,6 +22,10 @@ export interface CheckRunOptions {
   keep?: boolean;
   bootstrapBudgetMs?: number;
   requests?: number;
+  /** Run the chaos phase after the observation (default: yes). */
+  chaos?: boolean;
+  /** Where the chaos phase writes its journals (default: the sandbox's state folder). */
+  journalDir?: string;
 }
 
 /** Every requirement judged from one run's facts, in the catalogue's order. */
@@ -47,6 +54,27 @@ export function judge(facts: Facts): CheckResult[] {
       };
     }
     return { ...req, ...f, ms: Date.now() - started };
+  });
+}
+
+/**
+ * The same facts judged under every profile but the run's own: thresholds differ (the stop
+ * budget, optional architectures…), the observation does not. Lists where the verdicts differ.
+ */
+export function judgeOtherProfiles(facts: Facts, main: CheckResult[]): ProfileJudgement[] {
+  return PROFILES.filter((p) => p !== facts.profile).map((profile) => {
+    const results = judge({ ...facts, profile, stopBudgetSeconds: STOP_BUDGET_SECONDS[profile] });
+    const differences = results
+      .filter((r) => main.find((m) => m.id === r.id)?.verdict !== r.verdict)
+      .map((r) => ({
+        id: r.id,
+        title: r.title,
+        severity: r.severity,
+        verdict: r.verdict,
+        ...(r.why ? { why: r.why } : {}),
+        ...(r.profiles?.[profile] ? { note: r.profiles[profile] } : {}),
+      }));
+    return { profile, summary: summarise(results), differences };
   });
 }
 
@@ -84,6 +112,14 @@ export async function runChecks(plan: Plan, options: CheckRunOptions): Promise<R
         : {}),
       ...(options.requests !== undefined ? { requests: options.requests } : {}),
     });
+    if (options.chaos !== false && facts.bootstrap.ok && !options.signal?.aborted)
+      facts.chaos = await runChaosPhase(plan, {
+        engine,
+        emit,
+        signal: options.signal ?? new AbortController().signal,
+        timeline: facts.timeline,
+        ...(options.journalDir ? { journalDir: options.journalDir } : {}),
+      });
   } finally {
     if (!options.keep) await down(plan.sandboxId, { engine, emit, volumes: true });
   }
@@ -110,6 +146,7 @@ export async function runChecks(plan: Plan, options: CheckRunOptions): Promise<R
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     results,
     summary: summarise(results),
+    profiles: judgeOtherProfiles(facts, results),
     timeline: facts.timeline,
   };
 }

@@ -52,7 +52,9 @@ export interface Report {
   finishedAt: string;
   durationMs: number;
   results: CheckResult[];
-  summary: Record<Verdict, number> & { mustFailed: number };
+  summary: Summary;
+  /** The same facts judged under every other profile, and where the verdicts differ. */
+  profiles?: ProfileJudgement[];
   /** Samples for the HTML report's timeline. */
   timeline: TimelineSample[];
 }
@@ -62,3 +64,20 @@ export type TimelineSample =
   | { at: number; kind: 'traffic'; ok: number; failed: number; p99Ms: number }
   | { at: number; kind: 'memory'; container: string; bytes: number; limitBytes: number }
   | { at: number; kind: 'action'; text: string };
+
+export type Summary = Record<Verdict, number> & { mustFailed: number };
+
+/** The run's facts judged under another profile. */
+export interface ProfileJudgement {
+  profile: ProfileName;
+  summary: Summary;
+  /** Requirements whose verdict differs from the run's profile, with the catalogue's note. */
+  differences: {
+    id: string;
+    title: string;
+    severity: Severity;
+    verdict: Verdict;
+    why?: string;
+    note?: string;
+  }[];
+}

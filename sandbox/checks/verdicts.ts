@@ -1,3 +1,5 @@
+import { CHAOS_CHECKS, chaosBounds, chaosEphemeral, combine } from './chaos-checks.js';
+import { IDENTITY_CHECKS } from './identity-checks.js';
 import { IMAGE_CHECKS } from './image-checks.js';
 import type { Check } from './judging.js';
 import { LOGGING_CHECKS } from './logging-checks.js';
@@ -10,20 +12,18 @@ export const CHECKS: Record<string, Check> = {
   ...IMAGE_CHECKS,
   ...RUNTIME_CHECKS,
   ...LOGGING_CHECKS,
+  ...CHAOS_CHECKS,
+  ...IDENTITY_CHECKS,
+  // What one observation shows, and what chaos adds: the worse verdict, both sets of evidence.
+  ephemeral: (f) => combine(RUNTIME_CHECKS.ephemeral!(f), chaosEphemeral(f)),
+  'horizontally-scaled': (f) => combine(RUNTIME_CHECKS['horizontally-scaled']!(f), chaosBounds(f)),
 };
 
 /** Checks that need machinery not in this run: they say so, with the reason and what to run. */
 export const NOT_IN_THIS_RUN: Record<string, string> = {
-  'dynamically-scalable':
-    'measured under chaos: run `rehearsal chaos`, whose scalable verdict covers it',
-  incorruptible:
-    'measured under chaos: run `rehearsal chaos`, whose incorruptible verdict covers it',
   'good-citizen':
     'outbound connections are not observed yet; this version of Rehearsal does not watch them',
   'offline-friendly':
     'a run on a network with no route out is not made yet by this version of Rehearsal',
   profilable: "the trace collector is not built into this version of Rehearsal's runtime image yet",
-  'sso-aware':
-    'OIDC login is exercised by the identity provider suite (`rehearsal idp`), not by this run yet',
-  provisionable: 'the SCIM suite runs with the identity provider, not in this run yet',
 };

@@ -71,6 +71,7 @@ const taskSettings = {
     },
   }),
   scim: mapping('scim: { path: /scim/v2 }', { path: path('/scim/v2') }),
+  login: mapping('login: { path: /me }', { path: path('/me') }),
   bind: envMap('bind: { DATABASE_URL: database.url }', {
     enum: BINDING_SOURCES,
     hint: 'bind to a setting the sandbox provides, e.g. DATABASE_URL: database.url',

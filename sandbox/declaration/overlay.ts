@@ -116,6 +116,7 @@ function taskOverlay(m: JsonObject): TaskOverlay {
   const health = isObject(m['health']) ? m['health'] : {};
   const smoke = isObject(m['smoke']) ? m['smoke'] : {};
   const scim = isObject(m['scim']) ? m['scim'] : {};
+  const login = isObject(m['login']) ? m['login'] : {};
 
   const image = str(m['image']);
   if (image !== undefined) out.image = image;
@@ -136,6 +137,8 @@ function taskOverlay(m: JsonObject): TaskOverlay {
   if (words.length > 0) out.smokeCommand = words;
   const scimPath = str(scim['path'], startsWithSlash);
   if (scimPath !== undefined) out.scimPath = scimPath;
+  const loginPath = str(login['path'], startsWithSlash);
+  if (loginPath !== undefined) out.loginPath = loginPath;
   if (typeof m['sso'] === 'boolean') out.sso = m['sso'];
   if (isObject(m['bind'])) {
     const bind: Record<string, BindingSource> = {};

@@ -89,6 +89,8 @@ export interface TaskOverlay {
   smokeCommand?: string[];
   /** SCIM 2.0 base path of the service, e.g. `/scim/v2`. */
   scimPath?: string;
+  /** A page that needs a login: the SSO check opens it and expects the IdP's login. Default `/login`. */
+  loginPath?: string;
   /** Register an OpenID Connect client for the task (default: when it declares `CLIENT_ID` etc.). */
   sso?: boolean;
   /** Environment variable → sandbox-provided value. */

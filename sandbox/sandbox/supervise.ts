@@ -120,7 +120,15 @@ export async function reconcile(
       alive.map((r) => r.number),
       missing,
     );
-    const started = await startReplicas(plan, s, numbers, { engine, emit });
+    let started: Awaited<ReturnType<typeof startReplicas>>;
+    try {
+      started = await startReplicas(plan, s, numbers, { engine, emit });
+    } catch (err) {
+      // 409: `scale` (or another `up`) is creating the same replica right now; the next pass
+      // sees it. Anything else is the supervisor's to report.
+      if ((err as { statusCode?: number }).statusCode === 409) continue;
+      throw err;
+    }
     await Promise.all(
       started.map(async (r, i) => {
         const ms = await waitHealthy(engine, r.id, r.name, s, signal ? { signal } : {});

@@ -8,6 +8,10 @@
 //   NAUGHTY_MEMORY_HOG       grows into its memory limit until the kernel kills it (compute constrained)
 //   NAUGHTY_BROKEN_METADATA  /metadata answers 500                         (programmatically verifiable)
 //   NAUGHTY_MANUAL_SETUP     unhealthy until someone creates /tmp/setup-done (self-bootstrapped)
+//   NAUGHTY_TLS_PORT         the task port also answers TLS (tls-port.mjs)  (unencrypted)
+//   NAUGHTY_LOCAL_LOGIN      /me and /login show its own password form      (SSO aware)
+//   NAUGHTY_SCIM_QUIRKS      SCIM pages before filtering, takes duplicate
+//                            userNames, answers errors without the Error schema (provisionable)
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { switchedOn } from './naughty.mjs';
@@ -25,6 +29,9 @@ export function readFaults(env) {
     memoryHog: on('NAUGHTY_MEMORY_HOG'),
     brokenMetadata: on('NAUGHTY_BROKEN_METADATA'),
     manualSetup: on('NAUGHTY_MANUAL_SETUP'),
+    tlsPort: on('NAUGHTY_TLS_PORT'),
+    localLogin: on('NAUGHTY_LOCAL_LOGIN'),
+    scimQuirks: on('NAUGHTY_SCIM_QUIRKS'),
   };
 }
 
@@ -73,7 +80,13 @@ export function startFaults(faults, log) {
 
 /** Wraps the request handler with the faults that change answers or logs. */
 export function withFaults(handler, faults, log) {
-  if (!faults.logPhi && !faults.fixedHost && !faults.brokenMetadata && !faults.manualSetup)
+  if (
+    !faults.logPhi &&
+    !faults.fixedHost &&
+    !faults.brokenMetadata &&
+    !faults.manualSetup &&
+    !faults.localLogin
+  )
     return handler;
   return (req, res) => {
     const target = req.url ?? '/';
@@ -94,8 +107,24 @@ export function withFaults(handler, faults, log) {
       res.writeHead(503, { 'Content-Type': 'text/plain' }).end('waiting for manual setup\n');
       return;
     }
+    if (faults.localLogin && (path === '/me' || path === '/login')) {
+      // Its own user database instead of the platform's identity provider.
+      res
+        .writeHead(401, { 'Content-Type': 'text/html; charset=utf-8' })
+        .end(
+          '<form method="post" action="/login"><input name="username"><input name="password" type="password"><button>Sign in</button></form>\n',
+        );
+      return;
+    }
     handler(req, res);
   };
+}
+
+/** The SCIM quirks NAUGHTY_SCIM_QUIRKS switches on (see the SCIM directory's `quirks`). */
+export function scimQuirks(faults) {
+  return faults.scimQuirks
+    ? { pageBeforeFilter: true, allowDuplicates: true, plainErrors: true }
+    : {};
 }
 
 /** The faults on, for the start-up log line. */

@@ -10,7 +10,8 @@ import { createOidc, readOidcConfig } from './oidc.mjs';
 import { createScim, databaseStore } from './scim.mjs';
 import { SOFTWARE } from './fhir.mjs';
 import { createLogger, errorFields } from './log.mjs';
-import { faultNames, readFaults, startFaults, withFaults } from './faults.mjs';
+import { faultNames, readFaults, scimQuirks, startFaults, withFaults } from './faults.mjs';
+import { dualModeListener } from './tls-port.mjs';
 import {
   earlyAckPatients,
   localPatients,
@@ -41,6 +42,8 @@ const startedAt = new Date();
 const starting = new AbortController();
 let stopping = false;
 let server;
+/** What listens on the port: the server itself, or the fault's TLS-or-HTTP listener. */
+let listener;
 
 process.on('uncaughtException', (err) => {
   log.error('uncaught exception', errorFields(err));
@@ -72,7 +75,7 @@ startFaults(faults, log);
 
 const pool = createPool(config.databaseUrl, log);
 await prepareDatabase();
-if (!stopping) listen();
+if (!stopping) await listen();
 
 /** Waits for the database and migrates; a database that vanishes in between is waited for again. */
 async function prepareDatabase() {
@@ -97,7 +100,7 @@ async function prepareDatabase() {
   }
 }
 
-function listen() {
+async function listen() {
   const store = naughty.localData ? localPatients() : patients;
   server = http.createServer(
     withFaults(
@@ -108,7 +111,13 @@ function listen() {
         isStopping: () => stopping,
         ...(oidcConfig ? { oidc: createOidc(oidcConfig) } : {}),
         ...(scimToken
-          ? { scim: createScim({ token: scimToken, store: databaseStore(pool) }) }
+          ? {
+              scim: createScim({
+                token: scimToken,
+                store: databaseStore(pool),
+                quirks: scimQuirks(faults),
+              }),
+            }
           : {}),
         patients: naughty.earlyAck ? earlyAckPatients(store, log) : store,
         ...(naughty.memorySessions ? { sessions: memorySessions() } : {}),
@@ -134,14 +143,15 @@ function listen() {
           : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nX-Replica: ${hostname()}\r\nConnection: close\r\n\r\n`);
   });
-  server.listen(config.port, '0.0.0.0', () => {
+  listener = faults.tlsPort ? await dualModeListener(server, log) : server;
+  listener.listen(config.port, '0.0.0.0', () => {
     log.info('listening', {
       host: '0.0.0.0',
       port: config.port,
       ms: Math.round(performance.now()),
     });
   });
-  server.on('error', (err) => {
+  listener.on('error', (err) => {
     log.error('cannot listen', { port: config.port, ...errorFields(err) });
     process.exit(1);
   });
@@ -177,6 +187,6 @@ function shutdown(signal) {
     void finish();
     return;
   }
-  server.close(() => void finish());
+  listener.close(() => void finish());
   server.closeIdleConnections();
 }

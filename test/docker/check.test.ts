@@ -12,6 +12,8 @@ import { REFERENCE_SERVICE_IMAGE } from '../../sandbox/images/catalogue.js';
 import { down } from '../../sandbox/sandbox/down.js';
 import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import { imageModeFromEnv } from '../../sandbox/images/catalogue.js';
+import { STOP_BUDGET_SECONDS } from '../../sandbox/plan/plan.js';
+import { imageWithArchitecture } from '../helpers/architecture.js';
 import { REFERENCE, rehearsal, tempDir } from '../helpers/cli.js';
 import { trustingChromium } from '../helpers/chromium.js';
 import { removeSandbox, testEngine } from '../helpers/engine.js';
@@ -24,20 +26,36 @@ const engine = await testEngine();
 const OFFLINE = { REHEARSAL_IMAGES: process.env.REHEARSAL_IMAGES ?? 'offline' };
 
 /** A copy of the reference service's declaration and overlay (smoke test included). */
-function referenceCopy(name: string) {
+function referenceCopy(name: string, identity = true) {
   const t = tempDir('rehearsal-check-');
   cpSync(join(REFERENCE, 'marketplace.json'), join(t.dir, 'marketplace.json'));
-  const overlay = readFileSync(join(REFERENCE, 'rehearsal.yaml'), 'utf8').replace(
-    'sandbox: { name: demo }',
-    `sandbox: { name: ${name} }`,
-  );
+  const overlay = readFileSync(join(REFERENCE, 'rehearsal.yaml'), 'utf8')
+    .replace('sandbox: { name: demo }', `sandbox: { name: ${name} }`)
+    // Single sign-on and SCIM on, as a vendor whose service offers them would declare.
+    .replace(
+      '    bind: { DATABASE_URL: database.url }',
+      `    bind: { DATABASE_URL: database.url }${identity ? '\n    sso: true\n    login: { path: /me }\n    scim: { path: /scim/v2 }' : ''}`,
+    );
   writeFileSync(join(t.dir, 'rehearsal.yaml'), overlay);
   return t;
 }
 
+/** The reference service's image, as if built for arm64 only (test/helpers/architecture.ts). */
+const ARM64 = 'rehearsal-test/naughty-arm64:1';
+
 /** Each fault, the variable or image that switches it on, and the one check it must fail. */
-const CATALOGUE: { task: string; env?: Record<string, string>; image?: string; fails: string }[] = [
-  { task: 'compliant', fails: '' },
+const CATALOGUE: {
+  task: string;
+  env?: Record<string, string>;
+  image?: string;
+  fails: string;
+  /** Takes part in single sign-on (login page /me) / serves SCIM at /scim/v2. */
+  sso?: boolean;
+  scim?: boolean;
+  /** Judged under this profile instead of the sandbox's (hl7-hsp-r2). */
+  profile?: 'hspc-2016';
+}[] = [
+  { task: 'compliant', sso: true, scim: true, fails: '' },
   { task: 'log-file', env: { NAUGHTY_LOG_FILE: '1' }, fails: 'logging-no-files' },
   { task: 'log-phi', env: { NAUGHTY_LOG_PHI: '1' }, fails: 'no-phi-in-logs' },
   { task: 'fixed-host', env: { NAUGHTY_FIXED_HOST: '1' }, fails: 'dns-agnostic' },
@@ -53,6 +71,11 @@ const CATALOGUE: { task: string; env?: Record<string, string>; image?: string; f
   { task: 'ignores-sigterm', env: { NAUGHTY_IGNORE_SIGTERM: '1' }, fails: 'stoppable' },
   { task: 'volume', image: 'rehearsal-test/naughty-volume:1', fails: 'ephemeral' },
   { task: 'data-payload', image: 'rehearsal-test/naughty-payload:1', fails: 'no-data-payloads' },
+  { task: 'tls-port', env: { NAUGHTY_TLS_PORT: '1' }, fails: 'unencrypted' },
+  { task: 'local-login', env: { NAUGHTY_LOCAL_LOGIN: '1' }, sso: true, fails: 'sso-aware' },
+  { task: 'scim-quirks', env: { NAUGHTY_SCIM_QUIRKS: '1' }, scim: true, fails: 'provisionable' },
+  // HSP R2 makes other architectures optional (a warning); the 2016 document does not.
+  { task: 'arm64', image: ARM64, fails: 'x86-64', profile: 'hspc-2016' },
 ];
 
 /** Tiny images over the reference service: one declares a VOLUME, one bundles a data file. */
@@ -75,7 +98,14 @@ function catalogueProject(name: string) {
     instances_maximum: label === 'compliant' ? 2 : 1,
     options: [],
     ports: [8080],
-    environment: [{ key: 'DATABASE_URL', required: true, description: 'PostgreSQL URL' }],
+    environment: [
+      { key: 'DATABASE_URL', required: true, description: 'PostgreSQL URL' },
+      ...['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'SCIM_TOKEN'].map((key) => ({
+        key,
+        required: false,
+        description: 'single sign-on and provisioning, when the sandbox offers them',
+      })),
+    ],
   });
   const declaration = {
     product: {
@@ -98,7 +128,10 @@ function catalogueProject(name: string) {
           .map(([k, v]) => `${k}: "${v}"`)
           .join(', ')} }`
       : '';
-    return `  ${c.task}:\n    name: ${c.task}\n    health: { path: /health, port: 8080 }\n    smoke: { command: [node, /app/smoke.mjs] }\n    bind: { DATABASE_URL: database.url }${image}${env}`;
+    const identity =
+      (c.sso ? '\n    sso: true\n    login: { path: /me }' : '') +
+      (c.scim ? '\n    scim: { path: /scim/v2 }' : '');
+    return `  ${c.task}:\n    name: ${c.task}\n    health: { path: /health, port: 8080 }\n    smoke: { command: [node, /app/smoke.mjs] }\n    bind: { DATABASE_URL: database.url }${image}${env}${identity}`;
   });
   writeFileSync(
     join(t.dir, 'rehearsal.yaml'),
@@ -112,7 +145,7 @@ describe.skipIf(!engine)('rehearsal check', () => {
   afterAll(async () => {
     for (const id of ['rt-check-check', 'rt-naughty', 'rt-setup-check'])
       await removeSandbox(engine!, id);
-    for (const tag of Object.keys(DERIVED)) await engine!.removeImage(tag);
+    for (const tag of [...Object.keys(DERIVED), ARM64]) await engine!.removeImage(tag);
     for (const m of made) m.remove();
   }, 120_000);
 
@@ -149,8 +182,20 @@ describe.skipIf(!engine)('rehearsal check', () => {
       'no-phi-in-logs',
       'no-data-payloads',
       'not-hardware-dependent',
+      // Decided by the chaos phase: up to 6 and down to 2 replicas, two SIGKILLs, replace-all.
+      'dynamically-scalable',
+      'incorruptible',
+      // A headless OIDC login through the edge; the SCIM suite.
+      'sso-aware',
+      'provisionable',
     ])
       expect(report.results.find((x) => x.id === id)?.verdict, id).toBe('pass');
+    // The same facts under the other profile: every MUST holds there too, and the report says so.
+    expect(report.profiles?.map((p) => [p.profile, p.summary.mustFailed])).toEqual([
+      ['hl7-hsp-r2', 0],
+    ]);
+    expect(r.stdout).toMatch(/^Under hl7-hsp-r2: .*0 MUST/m);
+    expect(readFileSync(join(out, 'chaos-patient-api.jsonl'), 'utf8')).toMatch(/"journal.end"/);
     // Every verdict other than pass says why.
     for (const x of report.results) if (x.verdict !== 'pass') expect(x.why, x.id).toBeTruthy();
 
@@ -187,6 +232,7 @@ describe.skipIf(!engine)('rehearsal check', () => {
         () => undefined,
       );
     }
+    imageWithArchitecture(REFERENCE_SERVICE_IMAGE, ARM64, 'arm64');
     const project = catalogueProject('rt-naughty');
     made.push(project);
     const { plan, loaded } = await planFromDeclaration({
@@ -210,7 +256,10 @@ describe.skipIf(!engine)('rehearsal check', () => {
     const wrong: string[] = [];
     for (const c of CATALOGUE) {
       const task = facts.tasks.find((t) => t.service.name === c.task)!;
-      const results = judge({ ...facts, tasks: [task] }).filter(
+      const profile = c.profile
+        ? { profile: c.profile, stopBudgetSeconds: STOP_BUDGET_SECONDS[c.profile] }
+        : {};
+      const results = judge({ ...facts, ...profile, tasks: [task] }).filter(
         (r) => c.task === 'compliant' || r.id !== 'horizontally-scaled',
       );
       const failed = results.filter((r) => r.verdict === 'fail').map((r) => r.id);
@@ -229,10 +278,12 @@ describe.skipIf(!engine)('rehearsal check', () => {
     }
     console.log(`Naughty catalogue (one sandbox, a task per fault):\n${table.join('\n')}`);
     expect(wrong).toEqual([]);
+    const arm = facts.tasks.find((t) => t.service.name === 'arm64')!;
+    expect(judge({ ...facts, tasks: [arm] }).find((r) => r.id === 'x86-64')?.verdict).toBe('warn');
   }, 600_000);
 
   it('fails Self-bootstrapped when a service needs a manual step, and exits 1', async () => {
-    const project = referenceCopy('rt-setup');
+    const project = referenceCopy('rt-setup', false);
     made.push(project);
     const overlay = join(project.dir, 'rehearsal.yaml');
     writeFileSync(

@@ -5,6 +5,8 @@ import type { ContainerProcess, Engine } from '../../engine/engine.js';
 import type { Emit } from '../../events.js';
 import { LABEL } from '../../labels.js';
 import { httpRequest } from '../../net/http-request.js';
+import { tlsProbe } from '../../net/tls-probe.js';
+import { identityFacts } from './identity.js';
 import { STOP_BUDGET_SECONDS } from '../../plan/plan.js';
 import type { Plan, ServicePlan } from '../../plan/types.js';
 import { adminCall, edgeAdmin } from '../../sandbox/edge-admin.js';
@@ -88,6 +90,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
   const running = new Map<string, Replica[]>();
   for (const s of tasks) running.set(s.name, await runningReplicas(engine, plan, s.name));
 
+  let identity: Facts['identity'];
   if (bootstrap.ok) {
     const samples = new Map<string, ContainerProcess[][]>();
     const peaks = new Map<string, number>();
@@ -147,6 +150,9 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     );
     stopSampling.abort();
     await memory;
+    if (plan.idp || plan.scim?.length)
+      step('logging in through the identity provider and running the SCIM suite');
+    identity = await identityFacts(plan, engine, options.loaded);
     await sampleProcesses();
     step('reading what each replica wrote, printed and kept');
     for (const t of facts) {
@@ -189,6 +195,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
           ms,
           exitCode: d.exitCode,
           killed: d.exitCode === 137 || ms >= seconds * 1000,
+          budgetSeconds: seconds,
         };
       }),
     );
@@ -197,6 +204,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     profile: plan.profile,
     stopBudgetSeconds: STOP_BUDGET_SECONDS[plan.profile],
     bootstrapBudgetMs: budget,
+    ...(identity ? { identity } : {}),
     canary,
     bootstrap,
     tasks: facts,
@@ -524,6 +532,7 @@ async function replicaFacts(
   const port = s.probe?.port ?? s.ports[0];
   const hostPort = port !== undefined ? r.published[port] : undefined;
   let plainHttp: ReplicaFacts['plainHttp'];
+  const tls = hostPort ? await tlsProbe('127.0.0.1', hostPort, 5000) : undefined;
   if (hostPort && s.probe) {
     try {
       const reply = await httpRequest(`http://127.0.0.1:${hostPort}${s.probe.path}`, {
@@ -547,5 +556,6 @@ async function replicaFacts(
     logLines,
     canaryLines,
     ...(plainHttp ? { plainHttp } : {}),
+    ...(tls ? { tls } : {}),
   };
 }

@@ -1,3 +1,5 @@
+import type { Bounds } from '../../chaos/schedule.js';
+import type { Verdict as ChaosVerdict } from '../../chaos/verdicts.js';
 import type { ProfileName } from '../../declaration/types.js';
 import type { ContainerProcess, FileChange, ImageDetails } from '../../engine/engine.js';
 import type { ServicePlan } from '../../plan/types.js';
@@ -22,6 +24,35 @@ export interface Facts {
   tasks: TaskFacts[];
   /** Traffic, memory and steps over time, for the HTML report. */
   timeline: TimelineSample[];
+  /** OIDC logins and SCIM suites of the tasks that declare them; absent when not gathered. */
+  identity?: { sso: SsoFacts[]; scim: ScimFacts[] };
+  /** The chaos phase, per HTTP task behind the edge; absent when it was not run (`--no-chaos`). */
+  chaos?: ChaosFacts[];
+}
+
+/** What the check's chaos scenario did to one task and what the chaos verdicts found. */
+export interface ChaosFacts {
+  service: string;
+  /** The JSONL journal of the phase: every action, event and sample. */
+  journal: string;
+  /** Why the phase could not run for this task. */
+  error?: string;
+  bounds?: Bounds;
+  verdicts?: ChaosVerdict[];
+  actions?: {
+    text: string;
+    ok: boolean;
+    detail: string;
+    failedRequests: number;
+    recoveredMs: number;
+  }[];
+  traffic?: {
+    requests: number;
+    errors: Record<string, number>;
+    replicas: Record<string, number>;
+    acknowledgedWrites: number;
+    lostWrites: number;
+  };
 }
 
 export interface TaskFacts {
@@ -57,6 +88,8 @@ export interface ReplicaFacts {
   canaryLines: string[];
   /** A plain-HTTP request to the task port, straight to the replica. */
   plainHttp?: { ok: boolean; detail: string };
+  /** A TLS handshake tried on the task port: it must not speak TLS (the platform does). */
+  tls?: { handshake: boolean; detail: string };
 }
 
 export interface TrafficFacts {
@@ -94,6 +127,31 @@ export interface StopFacts {
   exitCode: number;
   /** Still running when the budget ran out: the engine sent SIGKILL. */
   killed: boolean;
+  /** The budget the stop was given (the run's profile); default the facts' stop budget. */
+  budgetSeconds?: number;
   /** The engine could not stop it at all. */
+  error?: string;
+}
+
+/** A headless OIDC login through the edge (sandbox/checks/facts/identity.ts). */
+export interface SsoFacts {
+  service: string;
+  client: string;
+  loginPath: string;
+  ok: boolean;
+  /** Each hop: method, URL without query values, status, where it redirected. */
+  steps: string[];
+  /** Why the login did not complete. */
+  why?: string;
+  /** The persona logged in as. */
+  persona?: string;
+}
+
+/** The SCIM conformance suite against a task's endpoint. */
+export interface ScimFacts {
+  service: string;
+  path: string;
+  results: { id: string; title: string; status: 'pass' | 'fail' | 'skip'; detail: string }[];
+  /** Why the suite could not run. */
   error?: string;
 }

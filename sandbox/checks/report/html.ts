@@ -1,5 +1,5 @@
 import type { Report, TimelineSample } from '../types.js';
-import { VERDICT_LABEL } from './markdown.js';
+import { VERDICT_LABEL, profileLines } from './markdown.js';
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -100,6 +100,13 @@ svg{width:100%;height:auto;background:#fbfcfe;border:1px solid #e3e6ee}.axis{str
 <h1>Rehearsal check: ${esc(report.product)}</h1>
 <p>Profile <code>${esc(report.profile)}</code> · ${s.pass} pass · <b>${s.fail} fail</b> (${s.mustFailed} MUST) · ${s.warn} warn · ${s['not-applicable']} not applicable · ${s['not-checked']} not checked · ${(report.durationMs / 1000).toFixed(0)} s · Rehearsal ${esc(report.tool.version)} · ${esc(report.startedAt)}</p>
 <p class="small">Declaration ${esc(report.declaration.file)} (sha256 ${esc(report.declaration.sha256.slice(0, 12))})</p>
+${
+  report.profiles?.length
+    ? `<ul class="profiles">${profileLines(report)
+        .map((l) => `<li>${esc(l)}</li>`)
+        .join('')}</ul>`
+    : ''
+}
 <h2>Requirements</h2>
 ${rows}
 <h2>Timeline</h2>

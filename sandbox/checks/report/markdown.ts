@@ -1,4 +1,4 @@
-import type { CheckResult, Report, Verdict } from '../types.js';
+import type { CheckResult, ProfileJudgement, Report, Verdict } from '../types.js';
 
 export const VERDICT_LABEL: Record<Verdict, string> = {
   pass: 'pass',
@@ -28,6 +28,8 @@ export function toMarkdown(report: Report): string {
     ),
     '',
   ];
+  if (report.profiles?.length)
+    lines.push('## Under the other profiles', '', ...profileLines(report).map((l) => `- ${l}`), '');
   const notPassed = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn');
   if (notPassed.length > 0) lines.push('## To fix', '', ...notPassed.flatMap(detail));
   return lines.join('\n');
@@ -52,4 +54,20 @@ function detail(r: CheckResult): string[] {
     `**How to fix.** ${r.fix}`,
     '',
   ];
+}
+
+/** One line per other profile: its counts, and each requirement whose verdict differs there. */
+export function profileLines(report: Pick<Report, 'profile' | 'profiles'>): string[] {
+  return (report.profiles ?? []).map((p: ProfileJudgement) => {
+    const s = p.summary;
+    const head = `Under ${p.profile}: ${s.pass} pass, ${s.fail} fail (${s.mustFailed} MUST), ${s.warn} warn, ${s['not-checked']} not checked`;
+    if (p.differences.length === 0)
+      return `${head}; every verdict is the same as under ${report.profile}.`;
+    return `${head}; differs on ${p.differences
+      .map(
+        (d) =>
+          `${d.title} (${VERDICT_LABEL[d.verdict]}${d.why ? `: ${d.why}` : ''}${d.note ? `; ${d.note}` : ''})`,
+      )
+      .join('; ')}.`;
+  });
 }

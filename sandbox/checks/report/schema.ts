@@ -4,6 +4,13 @@
  */
 const verdict = { enum: ['pass', 'fail', 'warn', 'not-applicable', 'not-checked'] };
 const text = { type: 'string' };
+const COUNTS = ['pass', 'fail', 'warn', 'not-applicable', 'not-checked', 'mustFailed'];
+const summary = {
+  type: 'object',
+  additionalProperties: false,
+  required: COUNTS,
+  properties: Object.fromEntries(COUNTS.map((k) => [k, { type: 'integer', minimum: 0 }])),
+};
 
 export const REPORT_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -83,16 +90,36 @@ export const REPORT_SCHEMA = {
         then: { required: ['why'] },
       },
     },
-    summary: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['pass', 'fail', 'warn', 'not-applicable', 'not-checked', 'mustFailed'],
-      properties: Object.fromEntries(
-        ['pass', 'fail', 'warn', 'not-applicable', 'not-checked', 'mustFailed'].map((k) => [
-          k,
-          { type: 'integer', minimum: 0 },
-        ]),
-      ),
+    summary,
+    profiles: {
+      description:
+        'The same facts judged under each other requirement profile: its summary and the requirements whose verdict differs.',
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['profile', 'summary', 'differences'],
+        properties: {
+          profile: text,
+          summary,
+          differences: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'title', 'severity', 'verdict'],
+              properties: {
+                id: text,
+                title: text,
+                severity: { enum: ['MUST', 'SHOULD'] },
+                verdict,
+                why: text,
+                note: text,
+              },
+            },
+          },
+        },
+      },
     },
     timeline: {
       type: 'array',

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { REQUIREMENTS } from '../../../sandbox/checks/catalogue.js';
-import type { Facts, ReplicaFacts, TaskFacts } from '../../../sandbox/checks/facts/types.js';
-import { judge } from '../../../sandbox/checks/run.js';
+import type { Verdict as ChaosVerdict } from '../../../sandbox/chaos/verdicts.js';
+import { checkScenario } from '../../../sandbox/checks/chaos-phase.js';
+import type {
+  ChaosFacts,
+  Facts,
+  ReplicaFacts,
+  TaskFacts,
+} from '../../../sandbox/checks/facts/types.js';
+import { judge, judgeOtherProfiles } from '../../../sandbox/checks/run.js';
 import { CHECKS, NOT_IN_THIS_RUN } from '../../../sandbox/checks/verdicts.js';
 import type { ServicePlan } from '../../../sandbox/plan/types.js';
 
@@ -98,6 +105,49 @@ function task(
   };
 }
 
+/** The check's chaos phase on task api: every verdict as given (default: all pass). */
+function chaos(
+  outcomes: Partial<Record<ChaosVerdict['requirement'], ChaosVerdict['outcome']>> = {},
+): ChaosFacts {
+  const verdicts = (['ephemeral', 'stateless', 'incorruptible', 'scalable'] as const).map(
+    (requirement): ChaosVerdict => ({
+      requirement,
+      outcome: outcomes[requirement] ?? 'pass',
+      summary: `${requirement} ${outcomes[requirement] ?? 'pass'}`,
+      evidence: [`evidence of ${requirement}`],
+    }),
+  );
+  return {
+    service: 'api',
+    journal: '/tmp/chaos-api.jsonl',
+    bounds: { min: 2, max: 4, initial: 2 },
+    verdicts,
+    actions: [
+      {
+        text: '#1 at 1.0 s: scale to 4',
+        ok: true,
+        detail: 'scaled to 4',
+        failedRequests: 0,
+        recoveredMs: 4000,
+      },
+      {
+        text: '#2 at 4.0 s: SIGKILL replica [0]',
+        ok: true,
+        detail: 'SIGKILL s-api-1',
+        failedRequests: 1,
+        recoveredMs: 3000,
+      },
+    ],
+    traffic: {
+      requests: 900,
+      errors: {},
+      replicas: { 's-api-1': 300, 's-api-2': 300, 's-api-3': 300 },
+      acknowledgedWrites: 200,
+      lostWrites: 0,
+    },
+  };
+}
+
 function facts(t: TaskFacts = task(), over: Partial<Facts> = {}): Facts {
   return {
     profile: 'hspc-2016',
@@ -107,6 +157,28 @@ function facts(t: TaskFacts = task(), over: Partial<Facts> = {}): Facts {
     bootstrap: { ok: true, ms: 9000 },
     tasks: [t],
     timeline: [],
+    chaos: [chaos()],
+    identity: {
+      sso: [
+        {
+          service: 'api',
+          client: 'api',
+          loginPath: '/me',
+          ok: true,
+          persona: 'admin-cho',
+          steps: [
+            'GET https://api.rehearsal.localhost:8443/me → 302 → https://idp…/auth?client_id',
+          ],
+        },
+      ],
+      scim: [
+        {
+          service: 'api',
+          path: '/scim/v2',
+          results: [{ id: 'create', title: 'creates a user', status: 'pass', detail: '' }],
+        },
+      ],
+    },
     ...over,
   };
 }
@@ -321,5 +393,180 @@ describe('each check fails on the fault it looks for', () => {
       'dns-agnostic',
     ])
       expect(verdict(id, f), id).toBe('not-checked');
+  });
+});
+
+describe('checks decided under chaos', () => {
+  it('say "not checked" with what to run when the chaos phase was skipped', () => {
+    const f = facts(task(), { chaos: undefined });
+    for (const id of ['incorruptible', 'dynamically-scalable']) {
+      const r = CHECKS[id]!(f);
+      expect(r.verdict, id).toBe('not-checked');
+      expect(r.why).toContain('--no-chaos');
+    }
+    // What one observation shows still decides these two.
+    expect(verdict('ephemeral', f)).toBe('pass');
+    expect(verdict('horizontally-scaled', f)).toBe('pass');
+  });
+
+  it('fail on the chaos verdict that failed, with its evidence', () => {
+    const lost = facts(task(), { chaos: [chaos({ incorruptible: 'fail' })] });
+    expect(CHECKS['incorruptible']!(lost).verdict).toBe('fail');
+    expect(CHECKS['incorruptible']!(lost).evidence).toContain('evidence of incorruptible');
+    expect(verdict('ephemeral', facts(task(), { chaos: [chaos({ ephemeral: 'fail' })] }))).toBe(
+      'fail',
+    );
+    expect(
+      verdict('dynamically-scalable', facts(task(), { chaos: [chaos({ scalable: 'fail' })] })),
+    ).toBe('fail');
+  });
+
+  it('warn on sticky sessions (discouraged, not forbidden) when scaling itself holds', () => {
+    const r = CHECKS['dynamically-scalable']!(
+      facts(task(), { chaos: [chaos({ stateless: 'fail' })] }),
+    );
+    expect(r.verdict).toBe('warn');
+    expect(r.why).toContain('sticky sessions');
+  });
+
+  it('never pass on an untested verdict or a phase that could not run', () => {
+    expect(
+      verdict('incorruptible', facts(task(), { chaos: [chaos({ incorruptible: 'untested' })] })),
+    ).toBe('not-checked');
+    const broken: ChaosFacts = { service: 'api', journal: '/tmp/j', error: 'no replica answered' };
+    expect(CHECKS['incorruptible']!(facts(task(), { chaos: [broken] })).why).toContain(
+      'no replica answered',
+    );
+    expect(verdict('dynamically-scalable', facts(task(), { chaos: [broken] }))).toBe('not-checked');
+  });
+
+  it('fail Horizontally scaled when the task could not be scaled to its declared maximum', () => {
+    const c = chaos();
+    c.actions![0] = { ...c.actions![0]!, ok: false, detail: 'could not act: memory exhausted' };
+    const r = CHECKS['horizontally-scaled']!(facts(task(), { chaos: [c] }));
+    expect(r.verdict).toBe('fail');
+    expect(r.why).toContain('memory exhausted');
+  });
+
+  it('plans the scenario at the declared bounds: up to the maximum, down to the minimum, kills, replace-all', () => {
+    const kinds = checkScenario({ min: 2, max: 6, initial: 3 }).map(
+      (a) => `${a.kind}${a.to ?? ''}`,
+    );
+    expect(kinds).toEqual(['scale6', 'scale2', 'scale3', 'kill', 'kill', 'replace-all']);
+    expect(checkScenario({ min: 1, max: 1, initial: 1 }).map((a) => a.kind)).toEqual([
+      'kill',
+      'kill',
+      'replace-all',
+    ]);
+  });
+});
+
+describe('the other profile', () => {
+  it('judges the same stop against its own budget and lists where the verdicts differ', () => {
+    const slow = facts(
+      task({
+        stop: { replica: 's-api-2', ms: 20_000, exitCode: 0, killed: false, budgetSeconds: 60 },
+      }),
+    );
+    const main = judge(slow);
+    expect(main.find((r) => r.id === 'stoppable')!.verdict).toBe('pass');
+    const [r2] = judgeOtherProfiles(slow, main);
+    expect(r2!.profile).toBe('hl7-hsp-r2');
+    const d = r2!.differences.find((x) => x.id === 'stoppable');
+    expect(d?.verdict).toBe('fail');
+    expect(d?.why).toContain('over the 15 s budget');
+    expect(d?.note).toContain('15 seconds');
+  });
+
+  it('does not guess a longer budget from a stop killed at a shorter one', () => {
+    const killed = facts(
+      task({
+        stop: { replica: 's-api-2', ms: 15_100, exitCode: 137, killed: true, budgetSeconds: 15 },
+      }),
+      { profile: 'hl7-hsp-r2', stopBudgetSeconds: 15 },
+    );
+    const main = judge(killed);
+    expect(main.find((r) => r.id === 'stoppable')!.verdict).toBe('fail');
+    const [other] = judgeOtherProfiles(killed, main);
+    expect(other!.differences.find((x) => x.id === 'stoppable')?.verdict).toBe('not-checked');
+  });
+
+  it('says every verdict is the same when nothing differs', () => {
+    const f = facts();
+    expect(
+      judgeOtherProfiles(f, judge(f))[0]!.differences.filter((d) => d.id === 'stoppable'),
+    ).toEqual([]);
+  });
+});
+
+describe('unencrypted', () => {
+  it('fails a task port that completes a TLS handshake, even when plain HTTP works too', () => {
+    const tls = {
+      handshake: true,
+      detail: 'TLS handshake completed (TLSv1.3): certificate CN=self',
+    };
+    const f = facts(task({}, [replica('s-api-1', { tls }), replica('s-api-2')]));
+    const r = CHECKS['unencrypted']!(f);
+    expect(r.verdict).toBe('fail');
+    expect(r.why).toContain('s-api-1 terminates TLS itself');
+    const plain = { handshake: false, detail: 'no TLS handshake (ECONNRESET)' };
+    expect(verdict('unencrypted', facts(task({}, [replica('s-api-1', { tls: plain })])))).toBe(
+      'pass',
+    );
+  });
+});
+
+describe('identity', () => {
+  it('fails SSO when the login page does not send the user to the identity provider, warns when none is declared', () => {
+    const local = facts(task(), {
+      identity: {
+        sso: [
+          {
+            service: 'api',
+            client: 'api',
+            loginPath: '/me',
+            ok: false,
+            why: "https://api.rehearsal.localhost:8443/me answered 401 without sending the user to the sandbox's identity provider",
+            steps: ['GET https://api.rehearsal.localhost:8443/me → 401'],
+          },
+        ],
+        scim: [],
+      },
+    });
+    const r = CHECKS['sso-aware']!(local);
+    expect(r.verdict).toBe('fail');
+    expect(r.why).toContain('without sending the user');
+    expect(verdict('sso-aware', facts(task(), { identity: { sso: [], scim: [] } }))).toBe('warn');
+    expect(verdict('provisionable', facts(task(), { identity: { sso: [], scim: [] } }))).toBe(
+      'warn',
+    );
+    expect(verdict('sso-aware', facts(task(), { identity: undefined }))).toBe('not-checked');
+  });
+
+  it('fails Provisionable on a failed SCIM test, naming it; an endpoint that could not be tested is not a pass', () => {
+    const scim = (
+      results: { id: string; title: string; status: 'pass' | 'fail' | 'skip'; detail: string }[],
+      error?: string,
+    ) =>
+      facts(task(), {
+        identity: {
+          sso: [],
+          scim: [{ service: 'api', path: '/scim/v2', results, ...(error ? { error } : {}) }],
+        },
+      });
+    const r = CHECKS['provisionable']!(
+      scim([
+        {
+          id: 'dup',
+          title: 'answers 409 to a duplicate userName',
+          status: 'fail',
+          detail: 'got 201',
+        },
+        { id: 'create', title: 'creates a user', status: 'pass', detail: '' },
+      ]),
+    );
+    expect(r.verdict).toBe('fail');
+    expect(r.why).toContain('409');
+    expect(verdict('provisionable', scim([], 'no replica running'))).toBe('not-checked');
   });
 });
