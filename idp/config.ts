@@ -40,3 +40,26 @@ export async function loadIdpConfig(path: string): Promise<IdpConfig> {
     throw new Error(`${path}: "clients" and "personas" must be lists`);
   return config;
 }
+
+/** Token lifetimes when the environment configures the provider. */
+const DEFAULT_TTL = { accessTokenSeconds: 3600, idTokenSeconds: 3600 };
+
+/**
+ * The provider configured by its environment alone, as a Marketplace task is: the issuer (its
+ * own origin behind the load balancer, `REHEARSAL_IDP_ISSUER`), no registered clients and no
+ * personas until a sandbox writes a configuration file. Throws with the reason.
+ */
+export function idpConfigFromEnv(env: NodeJS.ProcessEnv): IdpConfig {
+  const issuer = (env.REHEARSAL_IDP_ISSUER ?? '').trim().replace(/\/+$/, '');
+  if (!issuer.startsWith('https://'))
+    throw new Error('REHEARSAL_IDP_ISSUER must be the https origin the provider is reached at');
+  return {
+    issuer,
+    allowedOrigins: [],
+    clients: [],
+    personas: [],
+    listen: Number(env.PORT ?? IDP_LISTEN),
+    admin: IDP_ADMIN,
+    ttl: DEFAULT_TTL,
+  };
+}

@@ -4,9 +4,11 @@
  * `REHEARSAL_IDP_ADMIN_TOKEN_FILE` and the sandbox's database from `REHEARSAL_IDP_DATABASE_URL`;
  * keeps nothing on its filesystem; stops within seconds of SIGTERM.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { jsonLogger } from '../proxy/server/log.js';
-import { loadIdpConfig } from './config.js';
+import { idpConfigFromEnv, loadIdpConfig } from './config.js';
 import { createPool, migrate } from './database.js';
 import { startIdp } from './server.js';
 
@@ -18,13 +20,17 @@ process.on('uncaughtException', (error) => {
 
 const stopping = new AbortController();
 try {
-  const config = await loadIdpConfig(process.env.REHEARSAL_IDP_CONFIG ?? '/etc/rehearsal/idp.json');
-  const adminToken = (
-    await readFile(
-      process.env.REHEARSAL_IDP_ADMIN_TOKEN_FILE ?? '/etc/rehearsal/idp-admin-token',
-      'utf8',
-    )
-  ).trim();
+  // A sandbox writes a configuration file; a deployment configures the issuer in the environment.
+  const file = process.env.REHEARSAL_IDP_CONFIG ?? '/etc/rehearsal/idp.json';
+  const config =
+    process.env.REHEARSAL_IDP_ISSUER && !existsSync(file)
+      ? idpConfigFromEnv(process.env)
+      : await loadIdpConfig(file);
+  const tokenFile = process.env.REHEARSAL_IDP_ADMIN_TOKEN_FILE ?? '/etc/rehearsal/idp-admin-token';
+  // Without a token file the admin channel takes a token nobody knows: it is closed.
+  const adminToken = existsSync(tokenFile)
+    ? (await readFile(tokenFile, 'utf8')).trim()
+    : randomBytes(32).toString('base64url');
   const url = process.env.REHEARSAL_IDP_DATABASE_URL;
   if (!url) throw new Error('REHEARSAL_IDP_DATABASE_URL is not set');
   const pool = createPool(url);

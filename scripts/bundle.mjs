@@ -2,6 +2,8 @@
 // dist/, so an image needs only node and that one file (no node_modules).
 // Usage: node scripts/bundle.mjs
 import { build } from 'esbuild';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,3 +43,8 @@ const result = await build({
 for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
   process.stderr.write(`bundled ${file} (${Math.round(bytes / 1024)} KiB)\n`);
 }
+
+// The runtime image's dispatcher picks an entry point at run time, and the identity provider's
+// smoke test runs on its own: copied, not bundled.
+for (const file of ['main.mjs', 'smoke-idp.mjs'])
+  copyFileSync(join(root, 'templates/runtime', file), join(root, 'dist/runtime', file));

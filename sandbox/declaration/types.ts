@@ -18,6 +18,7 @@ export type BindingSource =
   | 'database.user'
   | 'database.password'
   | 'idp.issuer'
+  | 'edge.url'
   | 'idp.discovery_url'
   | 'idp.client_id'
   | 'idp.client_secret'

@@ -77,6 +77,7 @@ export function createPlan(loaded: LoadedDeclaration, options: PlanOptions): Pla
     services.push(edge.service);
     secrets[ADMIN_TOKEN_SECRET] = options.secrets?.[ADMIN_TOKEN_SECRET] ?? randomSecret();
   }
+  bindEdgeUrls(loaded, tasks, edge, unbound, options.env);
   const idp = planIdp(loaded, ssoTasks(loaded, tasks), {
     proxy: edge,
     db,
@@ -236,4 +237,34 @@ function planEnvironment(
       env[key] = composeLiteral(value);
   }
   return env;
+}
+
+/**
+ * `bind: { PUBLIC_URL: edge.url }`: the task's own origin through the TLS edge, for the few
+ * services that must know it (an OpenID provider's issuer). A literal value wins.
+ */
+function bindEdgeUrls(
+  loaded: LoadedDeclaration,
+  tasks: ServicePlan[],
+  edge: ReturnType<typeof planEdge>,
+  unbound: UnboundVariable[],
+  literals: Record<string, string> | undefined,
+): void {
+  for (const task of loaded.declaration.tasks) {
+    const o = loaded.taskOverlays[task.name] ?? {};
+    for (const [key, source] of Object.entries(o.bind ?? {})) {
+      if (source !== 'edge.url' || literals?.[key] !== undefined || o.env?.[key] !== undefined)
+        continue;
+      const route = edge?.proxy.routes.find((r) => r.service === task.name);
+      const service = tasks.find((t) => t.name === task.name);
+      if (!edge || !route || !service)
+        throw new UserError(
+          `"${task.name}" binds ${key} to edge.url, but it is not behind the TLS edge`,
+          { hint: 'Declare its HTTP port in "ports" and a health path, or remove the binding.' },
+        );
+      service.environment[key] = composeLiteral(`https://${route.host}:${edge.proxy.port}`);
+      const at = unbound.findIndex((u) => u.service === task.name && u.key === key);
+      if (at >= 0) unbound.splice(at, 1);
+    }
+  }
 }

@@ -14,7 +14,7 @@ import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import { imageModeFromEnv } from '../../sandbox/images/catalogue.js';
 import { STOP_BUDGET_SECONDS } from '../../sandbox/plan/plan.js';
 import { imageWithArchitecture } from '../helpers/architecture.js';
-import { REFERENCE, rehearsal, tempDir } from '../helpers/cli.js';
+import { REFERENCE, ROOT, rehearsal, tempDir } from '../helpers/cli.js';
 import { trustingChromium } from '../helpers/chromium.js';
 import { removeSandbox, testEngine } from '../helpers/engine.js';
 
@@ -143,7 +143,7 @@ function catalogueProject(name: string) {
 describe.skipIf(!engine)('rehearsal check', () => {
   const made: { remove: () => void }[] = [];
   afterAll(async () => {
-    for (const id of ['rt-check-check', 'rt-naughty', 'rt-setup-check'])
+    for (const id of ['rt-check-check', 'rt-naughty', 'rt-setup-check', 'rt-runtime-check'])
       await removeSandbox(engine!, id);
     for (const tag of [...Object.keys(DERIVED), ARM64]) await engine!.removeImage(tag);
     for (const m of made) m.remove();
@@ -280,6 +280,47 @@ describe.skipIf(!engine)('rehearsal check', () => {
     expect(wrong).toEqual([]);
     const arm = facts.tasks.find((t) => t.service.name === 'arm64')!;
     expect(judge({ ...facts, tasks: [arm] }).find((r) => r.id === 'x86-64')?.verdict).toBe('warn');
+  }, 600_000);
+
+  it("passes Rehearsal's own runtime image (its identity provider entry point) on every MUST", async () => {
+    const project = tempDir('rehearsal-runtime-check-');
+    made.push(project);
+    cpSync(join(ROOT, 'templates/runtime/check'), project.dir, { recursive: true });
+    const overlay = join(project.dir, 'rehearsal.yaml');
+    writeFileSync(
+      overlay,
+      readFileSync(overlay, 'utf8').replace(
+        'sandbox: { name: runtime }',
+        'sandbox: { name: rt-runtime }',
+      ),
+    );
+    const r = await rehearsal(['check', '--report', 'out', '--ci'], {
+      cwd: project.dir,
+      env: OFFLINE,
+      timeoutMs: 600_000,
+    });
+    console.log(`Rehearsal's runtime image under its own checks:\n${r.stdout}`);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    const report = JSON.parse(
+      readFileSync(join(project.dir, 'out', 'report.json'), 'utf8'),
+    ) as Report;
+    expect(report.results.filter((x) => x.severity === 'MUST' && x.verdict === 'fail')).toEqual([]);
+    for (const id of [
+      'containerized',
+      'programmatically-verifiable',
+      'horizontally-scaled',
+      'single-process',
+      'dns-agnostic',
+      'unencrypted',
+      'compute-constrained',
+      'self-bootstrapped',
+      'stoppable',
+      'logging-no-files',
+      'no-phi-in-logs',
+      'no-data-payloads',
+      'not-hardware-dependent',
+    ])
+      expect(report.results.find((x) => x.id === id)?.verdict, id).toBe('pass');
   }, 600_000);
 
   it('fails Self-bootstrapped when a service needs a manual step, and exits 1', async () => {

@@ -50,3 +50,17 @@ describe('persona files', () => {
     expect(fail('people: []\n').message).toMatch(/:1:1: `personas` must be a non-empty list/);
   });
 });
+
+describe('the provider configured by its environment', () => {
+  it('takes the issuer (without a trailing slash) and refuses a plain-HTTP one', async () => {
+    const { idpConfigFromEnv } = await import('../../../idp/config.js');
+    expect(
+      idpConfigFromEnv({ REHEARSAL_IDP_ISSUER: 'https://idp.example.test:8443/' }),
+    ).toMatchObject({
+      issuer: 'https://idp.example.test:8443',
+      clients: [],
+      listen: 9000,
+    });
+    expect(() => idpConfigFromEnv({ REHEARSAL_IDP_ISSUER: 'http://idp' })).toThrow(/https origin/);
+  });
+});

@@ -109,6 +109,20 @@ describe('createPlan', () => {
     expect(() => createPlan(loaded, opts)).toThrow(/has no database/);
   });
 
+  it("binds edge.url to the task's own origin through the TLS edge; a literal wins", () => {
+    const loaded = loadedDeclaration({
+      tasks: [{ environment: [env('PUBLIC_URL')] }],
+      taskOverlays: { 'task-0': { bind: { PUBLIC_URL: 'edge.url' }, healthPath: '/health' } },
+    });
+    const plan = createPlan(loaded, { ...opts, proxyPort: 9443 });
+    expect(taskOf(plan).environment.PUBLIC_URL).toBe('https://task-0.rehearsal.localhost:9443');
+    expect(plan.unbound).toEqual([]);
+    expect(
+      taskOf(createPlan(loaded, { ...opts, env: { PUBLIC_URL: 'https://mine' } })).environment
+        .PUBLIC_URL,
+    ).toBe('https://mine');
+  });
+
   it('plans cron tasks with no replicas and no ports', () => {
     const plan = createPlan(
       loadedDeclaration({ tasks: [{}, { name: 'nightly', cron: '0 0 * * *' }] }),
