@@ -259,7 +259,11 @@ describe.skipIf(!engine)('rehearsal check', () => {
       const profile = c.profile
         ? { profile: c.profile, stopBudgetSeconds: STOP_BUDGET_SECONDS[c.profile] }
         : {};
-      const results = judge({ ...facts, ...profile, tasks: [task] }).filter(
+      // Each task alone: its own tasks' facts, its own login and SCIM suite.
+      const own = <T extends { service: string }>(list: T[] | undefined) =>
+        (list ?? []).filter((x) => x.service === c.task);
+      const identity = { sso: own(facts.identity?.sso), scim: own(facts.identity?.scim) };
+      const results = judge({ ...facts, ...profile, identity, tasks: [task] }).filter(
         (r) => c.task === 'compliant' || r.id !== 'horizontally-scaled',
       );
       const failed = results.filter((r) => r.verdict === 'fail').map((r) => r.id);
@@ -279,7 +283,10 @@ describe.skipIf(!engine)('rehearsal check', () => {
     console.log(`Naughty catalogue (one sandbox, a task per fault):\n${table.join('\n')}`);
     expect(wrong).toEqual([]);
     const arm = facts.tasks.find((t) => t.service.name === 'arm64')!;
-    expect(judge({ ...facts, tasks: [arm] }).find((r) => r.id === 'x86-64')?.verdict).toBe('warn');
+    expect(
+      judge({ ...facts, tasks: [arm] }).find((r) => r.id === 'x86-64')?.verdict,
+      'HSP R2 makes another architecture a warning',
+    ).toBe('warn');
   }, 600_000);
 
   it("passes Rehearsal's own runtime image (its identity provider entry point) on every MUST", async () => {
