@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { EDGE_FILES } from '../plan/edge.js';
@@ -14,6 +15,7 @@ export interface EdgeTarget {
 
 export interface EdgeReply {
   status: number;
+  headers: IncomingHttpHeaders;
   /** The replica that answered (`X-Replica`), when one did. */
   replica?: string;
   body: string;
@@ -59,14 +61,24 @@ export class EdgeClient {
     this.agent = new Agent({ keepAlive: true, ca: target.ca, maxSockets, lookup: loopback });
   }
 
-  /** One request; rejects with an error whose `code` names the cause (ECONNRESET, TIMEOUT…). */
+  /**
+   * One request; rejects with an error whose `code` names the cause (ECONNRESET, TIMEOUT…).
+   * `body` is sent as FHIR JSON, `raw` as it is (with the caller's content type).
+   */
   send(
     method: string,
     path: string,
-    options: { body?: unknown; headers?: Record<string, string>; timeoutMs: number },
+    options: {
+      body?: unknown;
+      raw?: Buffer;
+      headers?: Record<string, string>;
+      timeoutMs: number;
+    },
   ): Promise<EdgeReply> {
     const payload =
-      options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+      options.raw ??
+      (options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body)));
+    const fhir = options.raw === undefined && payload !== undefined;
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -77,9 +89,8 @@ export class EdgeClient {
           method,
           agent: this.agent,
           headers: {
-            ...(payload
-              ? { 'content-type': 'application/fhir+json', 'content-length': payload.length }
-              : {}),
+            ...(fhir ? { 'content-type': 'application/fhir+json' } : {}),
+            ...(payload ? { 'content-length': payload.length } : {}),
             ...options.headers,
           },
         },
@@ -92,6 +103,7 @@ export class EdgeClient {
             const replica = res.headers['x-replica'];
             resolve({
               status: res.statusCode ?? 0,
+              headers: res.headers,
               ...(typeof replica === 'string' ? { replica } : {}),
               body: Buffer.concat(chunks).toString('utf8'),
             });

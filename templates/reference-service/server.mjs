@@ -11,6 +11,7 @@ import { createScim, databaseStore } from './scim.mjs';
 import { SOFTWARE } from './fhir.mjs';
 import { createLogger, errorFields } from './log.mjs';
 import { faultNames, readFaults, startFaults, withFaults } from './faults.mjs';
+import { attachWebSocket } from './websocket.mjs';
 import {
   earlyAckPatients,
   localPatients,
@@ -41,6 +42,7 @@ const startedAt = new Date();
 const starting = new AbortController();
 let stopping = false;
 let server;
+let websocket;
 
 process.on('uncaughtException', (err) => {
   log.error('uncaught exception', errorFields(err));
@@ -117,6 +119,7 @@ function listen() {
       log,
     ),
   );
+  websocket = attachWebSocket(server, { path: '/ws', log });
   // Longer than a typical proxy's idle timeout, so the proxy, not this
   // server, closes idle connections, and never races a request on one.
   server.keepAliveTimeout = 65_000;
@@ -179,4 +182,5 @@ function shutdown(signal) {
   }
   server.close(() => void finish());
   server.closeIdleConnections();
+  websocket?.close();
 }
