@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../../sandbox/errors.js';
-import { loadFailure, loadFiles, TWO_TASKS } from './helpers.js';
+import { loadFailure, loadFiles, repoRoot, TWO_TASKS } from './helpers.js';
 
 const own = (text: string) =>
   loadFiles(TWO_TASKS, text).then((l) => ({
@@ -60,6 +62,19 @@ describe('traffic: in rehearsal.yaml', () => {
       persona: { persona: 'nurse-ben', method: 'GET', path: '/me', expect: [200], weight: 2 },
       websocket: { path: '/ws', sockets: 3, intervalMs: 100 },
     });
+  });
+
+  it("the README's example is valid as it stands", async () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('#### Traffic journeys'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    expect(example).toMatch(/^traffic:/);
+    const { warnings, taskOverlays } = await own(example);
+    expect(warnings).toEqual([]);
+    expect(taskOverlays['patient-api']?.traffic?.journeys?.map((j) => j.name)).toEqual([
+      'list',
+      'create',
+    ]);
   });
 
   it('top-level traffic applies to every task as a default', async () => {
