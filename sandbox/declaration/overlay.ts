@@ -6,7 +6,7 @@ import { join } from './pointer.js';
 import type { Problems, Source } from './problems.js';
 import { parseYamlSource } from './yaml-source.js';
 import { DNS_LABEL } from './names.js';
-import { checkTrafficPlaceholders, readTraffic } from './traffic.js';
+import { checkTrafficMeaning, readTraffic } from './traffic.js';
 
 export interface ParsedOverlay {
   overlay: Overlay;
@@ -49,7 +49,7 @@ export function readOverlay(
   const doc = source.value ?? {};
   if (source.value !== undefined && source.value !== null)
     checkOverlaySchema(source.value, source, problems);
-  if (problems.errorCount === before && isObject(doc)) checkPlaceholders(doc, source, problems);
+  if (problems.errorCount === before && isObject(doc)) checkTraffic(doc, source, problems);
   // A non-mapping top level was reported by the schema check.
   if (!isObject(doc))
     return {
@@ -97,12 +97,12 @@ export function readOverlay(
   };
 }
 
-/** Placeholders in `traffic:` at the top level and in each task entry. */
-function checkPlaceholders(doc: JsonObject, source: Source, problems: Problems): void {
-  checkTrafficPlaceholders(doc['traffic'], '/traffic', source, problems);
+/** `traffic:` at the top level and in each task entry: placeholders and journey names. */
+function checkTraffic(doc: JsonObject, source: Source, problems: Problems): void {
+  checkTrafficMeaning(doc['traffic'], '/traffic', source, problems);
   for (const [key, entry] of Object.entries(isObject(doc['tasks']) ? doc['tasks'] : {}))
     if (isObject(entry))
-      checkTrafficPlaceholders(entry['traffic'], join('/tasks', key, 'traffic'), source, problems);
+      checkTrafficMeaning(entry['traffic'], join('/tasks', key, 'traffic'), source, problems);
 }
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[]): T | undefined {

@@ -22,10 +22,11 @@ type Placeholder = keyof typeof PLACEHOLDERS;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 
 /**
- * Checks the placeholders of a valid `traffic:` mapping: each `{name}` must be one the generator
- * fills where it is written. Call after the schema check, on values that passed it.
+ * Checks what the schema cannot in a valid `traffic:` mapping: each `{name}` placeholder must be
+ * one the generator fills where it is written, and journey names must be unique. Call after the
+ * schema check, on values that passed it.
  */
-export function checkTrafficPlaceholders(
+export function checkTrafficMeaning(
   traffic: unknown,
   ptr: string,
   source: Source,
@@ -54,9 +55,18 @@ export function checkTrafficPlaceholders(
       if (r[k] !== undefined) check(r[k], join(at, k), allowed);
   };
   const journeys = Array.isArray(traffic['journeys']) ? traffic['journeys'] : [];
+  const named = new Map<unknown, number>();
   journeys.forEach((j, i) => {
     if (!isObject(j)) return;
     const at = join(ptr, 'journeys', i);
+    const first = named.get(j['name']);
+    if (first !== undefined)
+      problems.error(
+        source.at(join(at, 'name')),
+        `journey name "${String(j['name'])}" is used twice (first at traffic.journeys.${first})`,
+        'give each journey its own name: reports and the write ledger tell them apart by it',
+      );
+    else named.set(j['name'], i);
     const w = isObject(j['write']) ? j['write'] : undefined;
     request(j, at, w ? [...base, 'key'] : base);
     if (!w) return;

@@ -127,6 +127,8 @@ export class TrafficGenerator {
     try {
       if (this.cycle.length > 0)
         await Promise.all(Array.from({ length: this.o.concurrency }, (_, w) => this.worker(w)));
+      // Sockets alone: they run until the end.
+      else while (!this.stopped && this.elapsed() < this.o.durationMs) await sleep(100);
     } finally {
       this.websocket?.stop();
       await sockets;

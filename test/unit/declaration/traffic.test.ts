@@ -154,6 +154,12 @@ describe('traffic: in rehearsal.yaml', () => {
       /placeholder \{when\}/,
     ],
     [
+      'two journeys of one name',
+      'traffic:\n  journeys:\n    - { name: a, path: /a }\n    - { name: a, path: /b }\n',
+      '4:15 at /traffic/journeys/1/name',
+      /"a" is used twice \(first at traffic\.journeys\.0\)\. Hint: give each journey its own name/,
+    ],
+    [
       'a websocket with too many sockets',
       'traffic:\n  websocket: { path: /ws, sockets: 500 }\n',
       '2:36 at /traffic/websocket/sockets',
