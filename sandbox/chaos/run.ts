@@ -9,6 +9,7 @@ import { scale } from '../sandbox/scale.js';
 import { readDesired } from '../sandbox/state.js';
 import { supervise } from '../sandbox/supervise.js';
 import type { TaskOverlay } from '../declaration/types.js';
+import { REFERENCE_SERVICE_IMAGE } from '../images/catalogue.js';
 import { edgeTarget } from '../traffic/edge-client.js';
 import { TrafficGenerator, type JourneyCounts } from '../traffic/generator.js';
 import { hasWrites, resolveTraffic, type TrafficSpec } from '../traffic/journeys.js';
@@ -33,7 +34,6 @@ import {
   type StopTiming,
   type Verdict,
 } from './verdicts.js';
-import { REFERENCE_SERVICE_IMAGE } from '../images/catalogue.js';
 
 /** Actions that take a replica away for a while. */
 const FAULTS = new Set<ChaosAction['kind']>(['kill', 'stop', 'pause', 'disconnect']);
