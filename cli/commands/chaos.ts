@@ -106,7 +106,7 @@ async function runCommand(
     ...(flags.overlay ? { overlayFile: flags.overlay } : {}),
     ...(env ? { env } : {}),
   };
-  const { plan } = await planFromDeclaration(req);
+  const { plan, loaded } = await planFromDeclaration(req);
   if (replayOf && replayOf !== plan.declarationSha256) {
     c.emit({
       type: 'warning',
@@ -118,6 +118,7 @@ async function runCommand(
     ...settings,
     rps: parseCount(flags.rps ?? '40', '--rps'),
     ...(flags.service ? { service: flags.service } : {}),
+    overlays: loaded.taskOverlays,
   };
   const { bounds } = await chaosTarget(plan, s.service);
   if (scenarioFile) {
@@ -208,10 +209,23 @@ function summary(r: ChaosReport): string {
         .map(([k, v]) => `${k} ×${v}`)
         .join(', ') || 'none'
     }.`,
+    `Journeys (${t.origin}): ${
+      Object.entries(t.journeys)
+        .map(([k, v]) => `${k} ${v.ok}/${v.sent}`)
+        .join(', ') || 'none'
+    }.`,
     `Writes: ${t.acknowledgedWrites} acknowledged, ${t.lostWrites} lost.`,
+    ...(t.websocket
+      ? [
+          `WebSocket ${t.websocket.path}: ${t.websocket.opened} opened, ${Object.values(t.websocket.reconnects).reduce((a, b) => a + b, 0)} reconnects, ${t.websocket.echoed}/${t.websocket.sent} echoed, ${t.websocket.inFlightAtDrop} in flight at a drop, ${t.websocket.lost} lost.`,
+        ]
+      : []),
     ...(kills.length
       ? [
           `SIGKILL: ${kills.length}, failed requests per kill ${(kills.reduce((n, k) => n + k.failedRequests, 0) / kills.length).toFixed(1)}` +
+            (t.websocket
+              ? `, WebSocket reconnects per kill ${(kills.reduce((n, k) => n + k.socketDrops, 0) / kills.length).toFixed(1)}`
+              : '') +
             (serving.length
               ? `, kill → replacement serving ${(Math.max(...serving) / 1000).toFixed(1)} s at worst, ${(serving.reduce((a, b) => a + b, 0) / serving.length / 1000).toFixed(1)} s on average`
               : ''),

@@ -38,6 +38,9 @@ export interface BackendView {
 }
 
 /** A replica. State changes go through its route, which keeps the rotation in step. */
+/** Response header the edge adds to every proxied answer: the replica's address. */
+export const BACKEND_HEADER = 'x-rehearsal-backend';
+
 export class Backend {
   state: BackendState = 'healthy';
   hold: AdminHold | undefined;

@@ -6,7 +6,7 @@
  * through (502/504 while no response has started) and counted by cause.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Backend } from './backend.js';
+import { BACKEND_HEADER, type Backend } from './backend.js';
 import type { ErrorCause } from './metrics.js';
 import { RequestBody } from './request-body.js';
 import type { RequestHead } from './request-head.js';
@@ -120,7 +120,13 @@ export class Exchange implements ConnectionUser, ResponseSink {
   onHead(head: ResponseHead): void {
     this.backend.counters.response(head.status);
     this.keepAlive = head.keepAlive;
-    this.res.writeHead(head.status, head.reason === '' ? undefined : head.reason, head.headers);
+    // Which replica answered, for clients that measure the spread (Rehearsal's own traffic):
+    // services need not name themselves.
+    this.res.writeHead(head.status, head.reason === '' ? undefined : head.reason, [
+      ...head.headers,
+      BACKEND_HEADER,
+      this.backend.ip,
+    ]);
   }
 
   onBody(chunk: Buffer): void {

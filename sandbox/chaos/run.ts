@@ -8,8 +8,14 @@ import { listReplicas } from '../sandbox/replicas.js';
 import { scale } from '../sandbox/scale.js';
 import { readDesired } from '../sandbox/state.js';
 import { supervise } from '../sandbox/supervise.js';
+import type { TaskOverlay } from '../declaration/types.js';
+import { REFERENCE_SERVICE_IMAGE } from '../images/catalogue.js';
 import { edgeTarget } from '../traffic/edge-client.js';
-import { TrafficGenerator } from '../traffic/generator.js';
+import { TrafficGenerator, type JourneyCounts } from '../traffic/generator.js';
+import { hasWrites, resolveTraffic, type TrafficSpec } from '../traffic/journeys.js';
+import type { WebSocketFigures } from '../traffic/websocket-traffic.js';
+import { attributedTo, type ActionWindow } from './attribution.js';
+import { personaLogin } from './persona.js';
 import { describeAction, type ChaosAction } from './action.js';
 import { execute, type ActionContext } from './execute.js';
 import { RecoveryMonitor } from './recovery.js';
@@ -24,6 +30,7 @@ import {
   type KillMark,
   type NewReplica,
   type ScaleDown,
+  type Requirement,
   type StopTiming,
   type Verdict,
 } from './verdicts.js';
@@ -44,6 +51,8 @@ export interface ChaosSettings {
   /** Traffic: requests per second and in flight. */
   rps?: number;
   concurrency?: number;
+  /** rehearsal.yaml's settings per task: `traffic:` and the smoke path shape the journeys. */
+  overlays?: Record<string, Pick<TaskOverlay, 'traffic' | 'smokePath'>>;
 }
 
 /** One action as it ran. */
@@ -53,7 +62,10 @@ export interface ActionResult {
   endAt: number;
   ok: boolean;
   detail: string;
+  /** Requests (and WebSocket handshakes) that failed in its window, each counted once. */
   failedRequests: number;
+  /** WebSockets that dropped in its window (each reconnected). */
+  socketDrops: number;
   recoveredMs: number;
   /** kill: time from the kill until a replacement answered traffic. */
   replacementServingMs?: number;
@@ -77,6 +89,10 @@ export interface ChaosReport {
     replicas: Record<string, number>;
     acknowledgedWrites: number;
     lostWrites: number;
+    /** Where the journeys came from, and how each fared. */
+    origin: TrafficSpec['origin'];
+    journeys: JourneyCounts;
+    websocket?: WebSocketFigures;
   };
 }
 
@@ -153,12 +169,29 @@ export async function runChaos(
     mode: settings.mode,
     startedAt: new Date().toISOString(),
   });
+  const spec = resolveTraffic(settings.overlays?.[service.name]?.traffic, {
+    reference: service.image.tag === REFERENCE_SERVICE_IMAGE,
+    healthPath: service.probe?.path ?? '/',
+    ...(settings.overlays?.[service.name]?.smokePath
+      ? { smokePath: settings.overlays[service.name]!.smokePath! }
+      : {}),
+    ...(plan.idp ? { personas: plan.idp.personas.map((p) => p.id) } : {}),
+  });
+  const login = spec.persona
+    ? personaLogin(plan, service.name, target, spec.persona.persona)
+    : undefined;
+  journal.write({ type: 'traffic.spec', ...spec });
   const rps = settings.rps ?? 40;
   // Actions wait for the sandbox to heal; on a slow machine the run overruns. Past this limit the
   // remaining actions are journaled as skipped.
   const hardLimitMs = settings.durationMs * 3 + 300_000;
+  // A service that does not name itself (X-Replica) is known by the address the edge reports.
+  const idByAddress = new Map<string, string>();
   const traffic = new TrafficGenerator({
     target,
+    spec,
+    replicaOfBackend: (address) => idByAddress.get(address.split(':')[0] ?? address),
+    ...(login ? { personaToken: login } : {}),
     rps,
     concurrency: settings.concurrency ?? 8,
     durationMs: hardLimitMs,
@@ -178,8 +211,14 @@ export async function runChaos(
   const scaleStops: StopTiming[] = [];
   const refresh = async () => {
     for (const r of await listReplicas(engine, plan.sandboxId, service.name).catch(() => [])) {
-      names.set(r.id.slice(0, 12), r.name);
-      if (r.state === 'running') idsByName.set(r.name, r.id.slice(0, 12));
+      const id = r.id.slice(0, 12);
+      names.set(id, r.name);
+      if (r.state !== 'running') continue;
+      idsByName.set(r.name, id);
+      if (![...idByAddress.values()].includes(id)) {
+        const ip = (await engine.inspectContainer(r.id).catch(() => undefined))?.ipAddress;
+        if (ip) idByAddress.set(ip, id);
+      }
     }
     for (const h of healthyAt) if (!h.id) h.id = idsByName.get(h.name);
   };
@@ -235,6 +274,8 @@ export async function runChaos(
   const downs: ScaleDown[] = [];
   const ephemeral: EphemeralCheck[] = [];
   const settling: Promise<void>[] = [];
+  const windows: ActionWindow[] = [];
+  const failures = () => [...traffic.ledger.failures, ...(traffic.websocket?.failures ?? [])];
   const monitor = new RecoveryMonitor(ctx);
   let recovered = { ok: true, detail: 'every fault repaired itself', slowestMs: 0 };
   let failure: unknown;
@@ -266,6 +307,8 @@ export async function runChaos(
       const before = new Set(idsByName.values());
       const desiredBefore = (await readDesired(plan.stateDir))?.[service.name] ?? bounds.initial;
       const startAt = clock();
+      const window: ActionWindow = { seq: a.seq, startAt };
+      windows.push(window);
       let ok = true;
       let detail: string;
       try {
@@ -281,7 +324,11 @@ export async function runChaos(
       }
       const executedAt = clock();
       if (a.kind === 'scale' && (a.to ?? 0) < desiredBefore) {
-        const failed = traffic.ledger.failures.filter((f) => f.at >= startAt && f.at <= executedAt);
+        const failed = attributedTo(
+          failures().filter((f) => f.at <= executedAt),
+          a.seq,
+          windows,
+        );
         downs.push({
           seq: a.seq,
           from: desiredBefore,
@@ -310,7 +357,9 @@ export async function runChaos(
             recovered = { ...recovered, slowestMs: back.at - startAt };
           await refresh();
           const endAt = back.at;
-          const failed = traffic.ledger.failures.filter((f) => f.at >= startAt && f.at <= endAt);
+          window.endAt = endAt;
+          const failed = attributedTo(failures(), a.seq, windows);
+          const drops = attributedTo(traffic.websocket?.drops ?? [], a.seq, windows);
           const result: ActionResult = {
             action: a,
             startAt,
@@ -318,6 +367,7 @@ export async function runChaos(
             ok,
             detail,
             failedRequests: failed.length,
+            socketDrops: drops.length,
             recoveredMs: endAt - startAt,
           };
           if (a.kind === 'kill') {
@@ -367,23 +417,28 @@ export async function runChaos(
           : {}),
         ...(goneAt.has(h.id ?? '') ? { goneAt: goneAt.get(h.id ?? '') } : {}),
       }));
+    const noWrites = hasWrites(spec)
+      ? undefined
+      : `no write journey: ${spec.origin === 'health' ? 'the default traffic of a service other than the reference only reads its health (and smoke) path' : 'none of the declared journeys has "write:"'}; declare one under traffic.journeys in rehearsal.yaml`;
     const verdicts =
       signal.aborted || failure
         ? []
         : [
-            ephemeralVerdict(ephemeral, name),
+            noWrites ? untested('ephemeral', noWrites) : ephemeralVerdict(ephemeral, name),
             statelessVerdict(traffic.ledger.sessions, name),
-            incorruptibleVerdict(
-              checks,
-              kills,
-              {
-                ok: recovered.ok,
-                detail: recovered.ok
-                  ? `every fault repaired itself (slowest in ${(recovered.slowestMs / 1000).toFixed(1)} s)`
-                  : recovered.detail,
-              },
-              name,
-            ),
+            noWrites
+              ? untested('incorruptible', noWrites)
+              : incorruptibleVerdict(
+                  checks,
+                  kills,
+                  {
+                    ok: recovered.ok,
+                    detail: recovered.ok
+                      ? `every fault repaired itself (slowest in ${(recovered.slowestMs / 1000).toFixed(1)} s)`
+                      : recovered.detail,
+                  },
+                  name,
+                ),
             scalableVerdict(added, downs, [...stops, ...scaleStops], end),
           ];
     for (const v of verdicts) {
@@ -409,6 +464,9 @@ export async function runChaos(
         replicas: byName(traffic.figures.total.replicas),
         acknowledgedWrites: traffic.ledger.acked().length,
         lostWrites: checks.filter((c) => c.found === 0).length,
+        origin: spec.origin,
+        journeys: traffic.journeys,
+        ...(traffic.websocket ? { websocket: traffic.websocket.figures } : {}),
       },
     };
     journal.write({ type: 'summary', ...report, verdicts: undefined });
@@ -459,4 +517,8 @@ async function settleServing(
     }
     await sleep(250);
   }
+}
+
+function untested(requirement: Requirement, why: string): Verdict {
+  return { requirement, outcome: 'untested', summary: why, evidence: [] };
 }

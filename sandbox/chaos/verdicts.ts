@@ -44,7 +44,7 @@ export function ephemeralVerdict(checks: EphemeralCheck[], name: (r: string) => 
     );
     for (const x of lost.slice(0, MAX_EVIDENCE))
       evidence.push(
-        `Patient/${x.write.id} (acknowledged by ${names(x.write.replica, name)} at ${s(x.write.at)}) is gone after the replacement at ${s(c.at)}`,
+        `${resourceOf(x.write)} (acknowledged by ${names(x.write.replica, name)} at ${s(x.write.at)}) is gone after the replacement at ${s(c.at)}`,
       );
   }
   if (total === 0)
@@ -83,9 +83,10 @@ export function statelessVerdict(uses: SessionUse[], name: (r: string) => string
       summary: `${refused.length} of ${uses.length} session checks refused a valid token: sessions live in one replica`,
       evidence: refused
         .slice(0, MAX_EVIDENCE)
-        .map(
-          (u) =>
-            `session #${u.session} issued by ${name(u.issuer)} refused by ${name(u.replica)} (HTTP ${u.status}) at ${s(u.at)}`,
+        .map((u) =>
+          u.persona
+            ? `${u.persona}'s IdP access token (honoured by ${name(u.issuer)}) refused by ${name(u.replica)} (HTTP ${u.status}) at ${s(u.at)}`
+            : `session #${u.session} issued by ${name(u.issuer)} refused by ${name(u.replica)} (HTTP ${u.status}) at ${s(u.at)}`,
         ),
     };
   }
@@ -96,13 +97,23 @@ export function statelessVerdict(uses: SessionUse[], name: (r: string) => string
       summary: 'no session reached a replica other than its issuer',
       evidence: [],
     };
+  const personas = honoured.filter((u) => u.persona);
+  const byPersona = [...new Set(personas.map((u) => u.persona))];
   return {
     requirement,
     outcome: 'pass',
-    summary: `${honoured.length} session checks on a replica other than the issuer were all honoured (${replicas.size} replicas)`,
-    evidence: [...replicas]
-      .slice(0, MAX_EVIDENCE)
-      .map((r) => `${name(r)} honoured sessions issued by other replicas`),
+    summary:
+      `${honoured.length} session checks on a replica other than the issuer were all honoured (${replicas.size} replicas)` +
+      (personas.length
+        ? `, ${personas.length} of them with an IdP access token of ${byPersona.join(', ')}`
+        : ''),
+    evidence: [
+      ...byPersona.map(
+        (p) =>
+          `${p}'s IdP access token honoured by ${new Set(personas.filter((u) => u.persona === p).map((u) => u.replica)).size} replica(s) besides the first`,
+      ),
+      ...[...replicas].map((r) => `${name(r)} honoured sessions issued by other replicas`),
+    ].slice(0, MAX_EVIDENCE),
   };
 }
 
@@ -129,6 +140,16 @@ export function incorruptibleVerdict(
       outcome: 'untested',
       summary: 'no replica was SIGKILLed in this run',
       evidence: [],
+    };
+  // Nothing written, nothing to lose: coming back by itself alone does not make a pass.
+  if (checks.length === 0)
+    return {
+      requirement,
+      outcome: recovered.ok ? 'untested' : 'fail',
+      summary: recovered.ok
+        ? `no write was acknowledged in this run (no write journey, or every write failed), so none could be lost; ${recovered.detail}`
+        : `did not come back by itself: ${recovered.detail}`,
+      evidence: recovered.ok ? [] : [`did not come back by itself: ${recovered.detail}`],
     };
   const lost = checks.filter((c) => c.found === 0);
   const doubled = checks.filter((c) => c.found > 1);
@@ -161,7 +182,12 @@ export function incorruptibleVerdict(
 }
 
 function describeWrite(w: WriteRecord, name: (r: string) => string): string {
-  return `Patient/${w.id} acknowledged (HTTP ${w.status}) by ${names(w.replica, name)} at ${s(w.at)}`;
+  return `${resourceOf(w)} acknowledged (HTTP ${w.status}) by ${names(w.replica, name)} at ${s(w.at)}`;
+}
+
+/** How a write is named in evidence: where it is read back, e.g. "Patient/123". */
+function resourceOf(w: WriteRecord): string {
+  return w.resource ?? `${w.journey} #${w.seq} (id ${w.id ?? 'none'})`;
 }
 
 function nearestKill(w: WriteRecord, kills: KillMark[]): string {

@@ -2,6 +2,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
 import { describe, join } from './pointer.js';
 import type { Problems, Source } from './problems.js';
+import { mapping, path } from './schema-parts.js';
+import { TRAFFIC_SCHEMA } from './traffic-schema.js';
 
 export const BINDING_SOURCES = [
   'database.url',
@@ -22,12 +24,6 @@ export const PROFILES = ['hspc-2016', 'hl7-hsp-r2'] as const;
 const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 const DNS = '^[a-z][a-z0-9-]{0,39}$';
 
-// `hint` is our own annotation keyword: the fix to suggest when the value beside it is wrong.
-const path = (example: string) => ({
-  type: 'string',
-  pattern: '^/',
-  hint: `start the path with "/", e.g. ${example}`,
-});
 const port = {
   type: 'integer',
   minimum: 1,
@@ -39,13 +35,6 @@ const dnsLabel = {
   pattern: DNS,
   hint: 'use a DNS label: lower-case letters, digits and "-", starting with a letter, at most 40 characters',
 };
-/** A mapping with known keys only; `example` shows its shape when it is not a mapping. */
-const mapping = (example: string, properties: Record<string, object>) => ({
-  type: 'object',
-  additionalProperties: false,
-  properties,
-  hint: `write a mapping, e.g. ${example}`,
-});
 const envMap = (example: string, values: object) => ({
   type: 'object',
   propertyNames: { pattern: ENV_NAME },
@@ -62,7 +51,8 @@ const taskSettings = {
     hint: 'write a whole number, 0 or more, e.g. replicas: 2',
   },
   health: mapping('health: { path: /health, port: 8080 }', { path: path('/health'), port }),
-  smoke: mapping('smoke: { command: ["npm", "test"] }', {
+  smoke: mapping('smoke: { command: ["npm", "test"], path: /smoke }', {
+    path: path('/smoke'),
     command: {
       type: ['string', 'array'],
       items: { type: 'string' },
@@ -82,6 +72,7 @@ const taskSettings = {
     hint: 'quote the value: environment values are strings, e.g. PORT: "8080"',
   }),
   sso: { type: 'boolean', hint: 'write true or false' },
+  traffic: TRAFFIC_SCHEMA,
 };
 
 /** JSON schema of rehearsal.yaml. Unknown fields are warnings, every other deviation an error. */
@@ -157,6 +148,20 @@ function report(e: ErrorObject, source: Source, problems: Problems): void {
       );
       return;
     }
+    case 'required':
+      problems.error(
+        source.at(ptr),
+        `${name} has no "${String(e.params['missingProperty'])}"`,
+        hint,
+      );
+      return;
+    case 'const':
+      problems.error(
+        source.at(ptr),
+        `${name} is ${describe(e.data)}; only ${JSON.stringify(e.params['allowedValue'])} is allowed as a value of this kind`,
+        hint,
+      );
+      return;
     case 'if':
     case 'propertyNames':
       return; // the error from the inner schema says it better

@@ -6,6 +6,7 @@ import { join } from './pointer.js';
 import type { Problems, Source } from './problems.js';
 import { parseYamlSource } from './yaml-source.js';
 import { DNS_LABEL } from './names.js';
+import { checkTrafficMeaning, readTraffic } from './traffic.js';
 
 export interface ParsedOverlay {
   overlay: Overlay;
@@ -48,6 +49,7 @@ export function readOverlay(
   const doc = source.value ?? {};
   if (source.value !== undefined && source.value !== null)
     checkOverlaySchema(source.value, source, problems);
+  if (problems.errorCount === before && isObject(doc)) checkTraffic(doc, source, problems);
   // A non-mapping top level was reported by the schema check.
   if (!isObject(doc))
     return {
@@ -95,6 +97,14 @@ export function readOverlay(
   };
 }
 
+/** `traffic:` at the top level and in each task entry: placeholders and journey names. */
+function checkTraffic(doc: JsonObject, source: Source, problems: Problems): void {
+  checkTrafficMeaning(doc['traffic'], '/traffic', source, problems);
+  for (const [key, entry] of Object.entries(isObject(doc['tasks']) ? doc['tasks'] : {}))
+    if (isObject(entry))
+      checkTrafficMeaning(entry['traffic'], join('/tasks', key, 'traffic'), source, problems);
+}
+
 function oneOf<T extends string>(v: unknown, allowed: readonly T[]): T | undefined {
   return allowed.find((a) => a === v);
 }
@@ -135,6 +145,10 @@ function taskOverlay(m: JsonObject): TaskOverlay {
         ? (command as string[])
         : [];
   if (words.length > 0) out.smokeCommand = words;
+  const smokePath = str(smoke['path'], startsWithSlash);
+  if (smokePath !== undefined) out.smokePath = smokePath;
+  const traffic = readTraffic(m['traffic']);
+  if (traffic) out.traffic = traffic;
   const scimPath = str(scim['path'], startsWithSlash);
   if (scimPath !== undefined) out.scimPath = scimPath;
   const loginPath = str(login['path'], startsWithSlash);

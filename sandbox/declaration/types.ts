@@ -88,6 +88,10 @@ export interface TaskOverlay {
   httpPort?: number;
   /** Smoke-test command, run against the sandbox URL (exec form). */
   smokeCommand?: string[];
+  /** An HTTP path that answers 2xx when the service works end to end; chaos traffic reads it. */
+  smokePath?: string;
+  /** Journeys of the chaos traffic generator (`traffic:`); defaults when absent. */
+  traffic?: TrafficDeclaration;
   /** SCIM 2.0 base path of the service, e.g. `/scim/v2`. */
   scimPath?: string;
   /** A page that needs a login: the SSO check opens it and expects the IdP's login. Default `/login`. */
@@ -123,4 +127,63 @@ export interface LoadedDeclaration {
   taskOverlays: Record<string, TaskOverlay>;
   /** Unknown fields, schema deviations of real-world files, normalisations made. */
   warnings: Problem[];
+}
+
+/** One HTTP request of a journey: `{run}`, `{seq}`, `{key}`, `{id}` are filled in when sent. */
+export interface RequestDeclaration {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Statuses that count as success. */
+  expect: number[];
+}
+
+/** A journey of `traffic.journeys`: a request sent `weight` times per cycle. */
+export interface JourneyDeclaration extends RequestDeclaration {
+  name: string;
+  weight: number;
+  /** A write: what it acknowledges and how that is read back (the write-then-read ledger). */
+  write?: WriteDeclaration;
+}
+
+export interface WriteDeclaration {
+  /** Unique per write, e.g. "{run}-w{seq}-"; `{key}` in the body and the reads. */
+  key: string;
+  /** JSON pointer to the acknowledged id in the answer, e.g. /id. */
+  id: string;
+  /** Read-back during traffic: `{id}` is the acknowledged id. */
+  read: RequestDeclaration & { weight: number };
+  /** The final check: how many are stored (`count`) and under which ids (`ids`, `*` for any item). */
+  verify: { path: string; count?: string; ids?: string };
+}
+
+/** A service-issued session: log in once, present the token on `uses` checks. */
+export interface SessionDeclaration {
+  login: RequestDeclaration & { token: string };
+  check: RequestDeclaration;
+  uses: number;
+  weight: number;
+}
+
+/** A persona of the sandbox's IdP whose access token is presented to `path`. */
+export interface PersonaDeclaration extends RequestDeclaration {
+  persona: string;
+  weight: number;
+}
+
+export interface WebSocketDeclaration {
+  path: string;
+  /** Sockets held open at once. */
+  sockets: number;
+  /** Pause between messages on one socket. */
+  intervalMs: number;
+}
+
+/** `traffic:` of rehearsal.yaml. Absent parts take the defaults for the service. */
+export interface TrafficDeclaration {
+  journeys?: JourneyDeclaration[];
+  session?: SessionDeclaration | false;
+  persona?: PersonaDeclaration | false;
+  websocket?: WebSocketDeclaration | false;
 }

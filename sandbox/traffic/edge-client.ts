@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { EDGE_FILES } from '../plan/edge.js';
@@ -14,7 +15,8 @@ export interface EdgeTarget {
 
 export interface EdgeReply {
   status: number;
-  /** The replica that answered (`X-Replica`), when one did. */
+  headers: IncomingHttpHeaders;
+  /** The replica that answered (`X-Replica`, else the edge's backend address), when known. */
   replica?: string;
   body: string;
 }
@@ -55,18 +57,33 @@ export class EdgeClient {
   constructor(
     private readonly target: EdgeTarget,
     maxSockets: number,
+    /**
+     * The replica an edge backend address stands for, when the service does not name itself
+     * with `X-Replica`: the edge names the address in `x-rehearsal-backend`.
+     */
+    private readonly replicaOfBackend?: (address: string) => string | undefined,
   ) {
     this.agent = new Agent({ keepAlive: true, ca: target.ca, maxSockets, lookup: loopback });
   }
 
-  /** One request; rejects with an error whose `code` names the cause (ECONNRESET, TIMEOUT…). */
+  /**
+   * One request; rejects with an error whose `code` names the cause (ECONNRESET, TIMEOUT…).
+   * `body` is sent as FHIR JSON, `raw` as it is (with the caller's content type).
+   */
   send(
     method: string,
     path: string,
-    options: { body?: unknown; headers?: Record<string, string>; timeoutMs: number },
+    options: {
+      body?: unknown;
+      raw?: Buffer;
+      headers?: Record<string, string>;
+      timeoutMs: number;
+    },
   ): Promise<EdgeReply> {
     const payload =
-      options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+      options.raw ??
+      (options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body)));
+    const fhir = options.raw === undefined && payload !== undefined;
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -77,9 +94,8 @@ export class EdgeClient {
           method,
           agent: this.agent,
           headers: {
-            ...(payload
-              ? { 'content-type': 'application/fhir+json', 'content-length': payload.length }
-              : {}),
+            ...(fhir ? { 'content-type': 'application/fhir+json' } : {}),
+            ...(payload ? { 'content-length': payload.length } : {}),
             ...options.headers,
           },
         },
@@ -89,9 +105,17 @@ export class EdgeClient {
           res.on('error', fail);
           res.on('end', () => {
             clearTimeout(timer);
-            const replica = res.headers['x-replica'];
+            const backend = res.headers['x-rehearsal-backend'];
+            const named = res.headers['x-replica'];
+            const replica =
+              typeof named === 'string'
+                ? named
+                : typeof backend === 'string'
+                  ? (this.replicaOfBackend?.(backend) ?? backend)
+                  : undefined;
             resolve({
               status: res.statusCode ?? 0,
+              headers: res.headers,
               ...(typeof replica === 'string' ? { replica } : {}),
               body: Buffer.concat(chunks).toString('utf8'),
             });

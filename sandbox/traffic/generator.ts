@@ -1,10 +1,27 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { JourneyDeclaration } from '../declaration/types.js';
 import { EdgeClient, type EdgeReply, type EdgeTarget } from './edge-client.js';
 import { Figures, type TrafficSample } from './figures.js';
+import {
+  fillText,
+  pointerString,
+  prepare,
+  weightedCycle,
+  type Fill,
+  type TrafficSpec,
+} from './journeys.js';
 import { Ledger, type WriteCheck, type WriteRecord } from './ledger.js';
+import type { PersonaToken } from './persona-token.js';
+import { verifyWrite } from './verify-write.js';
+import { WebSocketTraffic } from './websocket-traffic.js';
 
 export interface TrafficOptions {
   target: EdgeTarget;
+  /** The replica (its `X-Replica` name) an edge backend address stands for. */
+  replicaOfBackend?: (address: string) => string | undefined;
+  spec: TrafficSpec;
+  /** Logs the persona in at the sandbox's IdP (needed when the spec has a persona journey). */
+  personaToken?: () => Promise<PersonaToken>;
   /** Requests per second, at most. */
   rps: number;
   /** Requests in flight, at most. */
@@ -12,7 +29,7 @@ export interface TrafficOptions {
   /** Hard limits: the generator stops at whichever comes first (or at `stop()`). */
   durationMs: number;
   maxRequests: number;
-  /** Tags this run's Patients, so checks find only them. */
+  /** Fills `{run}`: tags this run's data, so checks find only it. */
   runId: string;
   onSample?: (s: TrafficSample) => void;
   sampleEveryMs?: number;
@@ -20,53 +37,73 @@ export interface TrafficOptions {
   now?: () => number;
 }
 
-/** The journeys in the order each worker cycles through them. */
-const CYCLE = [
-  'write',
-  'read',
-  'session',
-  'readback',
-  'write',
-  'session',
-  'read',
-  'session',
-] as const;
-type Journey = (typeof CYCLE)[number];
-/** A session is replaced after this many checks, so many tokens meet many replicas. */
-const USES_PER_SESSION = 9;
+type Step =
+  | { kind: 'request'; journey: JourneyDeclaration }
+  | { kind: 'readback'; journey: JourneyDeclaration }
+  | { kind: 'session' }
+  | { kind: 'persona' };
+
+/** Requests and successes per journey. */
+export type JourneyCounts = Record<string, { sent: number; ok: number }>;
+
+/** Renew a persona's access token this long before it expires. */
+const RENEW_BEFORE_MS = 30_000;
 
 /**
- * Live traffic through the TLS edge: anonymous reads (a search), write-then-read (every
- * acknowledged write is recorded and read back later), and a session journey (a token issued by
- * one replica presented to whichever replica the edge picks). Bounded in rate, count and time;
- * aimed only at 127.0.0.1. The session's credential comes from the service (`POST /session`)
- * here; a token from the sandbox's identity provider can take its place.
+ * Live traffic through the TLS edge, as `TrafficSpec` says: plain requests; writes whose
+ * acknowledged id is recorded and read back later (the write-then-read ledger); a session issued
+ * by one replica and presented to whichever replica the edge picks; a persona's access token
+ * from the sandbox's IdP presented the same way; and WebSocket echoes. Bounded in rate, count and
+ * time; aimed only at 127.0.0.1.
  */
 export class TrafficGenerator {
   readonly ledger = new Ledger();
   readonly figures: Figures;
+  readonly journeys: JourneyCounts = {};
+  readonly websocket: WebSocketTraffic | undefined;
   /** First time (ms since start) each replica answered. */
   readonly firstSeen = new Map<string, number>();
   readonly start: number;
   private readonly client: EdgeClient;
   private readonly now: () => number;
+  private readonly cycle: Step[];
   private stopped = false;
   private sent = 0;
+  private requestSeq = 0;
   private writeSeq = 0;
   private sessionSeq = 0;
   private session: { n: number; token: string; issuer: string; uses: number } | undefined;
   private sessionPending: Promise<void> | undefined;
-  private readonly toReadBack: WriteRecord[] = [];
+  private persona: { n: number; token: PersonaToken; honouredBy?: string } | undefined;
+  private personaPending: Promise<void> | undefined;
+  private readonly toReadBack = new Map<string, WriteRecord[]>();
   private running: Promise<void> | undefined;
 
   constructor(private readonly o: TrafficOptions) {
     this.now = o.now ?? Date.now;
     this.start = this.now();
     this.figures = new Figures(this.now, this.start);
-    this.client = new EdgeClient(o.target, o.concurrency);
+    this.client = new EdgeClient(o.target, o.concurrency, o.replicaOfBackend);
+    const { spec } = o;
+    this.cycle = weightedCycle<Step>([
+      ...spec.journeys.flatMap((journey) => [
+        { item: { kind: 'request' as const, journey }, weight: journey.weight },
+        ...(journey.write
+          ? [{ item: { kind: 'readback' as const, journey }, weight: journey.write.read.weight }]
+          : []),
+      ]),
+      ...(spec.session
+        ? [{ item: { kind: 'session' as const }, weight: spec.session.weight }]
+        : []),
+      ...(spec.persona && o.personaToken
+        ? [{ item: { kind: 'persona' as const }, weight: spec.persona.weight }]
+        : []),
+    ]);
+    if (spec.websocket)
+      this.websocket = new WebSocketTraffic(o.target, spec.websocket, () => this.elapsed());
   }
 
-  /** Starts the workers; resolves when they stop. */
+  /** Starts the workers and sockets; resolves when they stop. */
   run(): Promise<void> {
     this.running ??= this.loop();
     return this.running;
@@ -75,6 +112,7 @@ export class TrafficGenerator {
   /** Stops after the requests in flight; resolves when they are done. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.websocket?.stop();
     await this.running;
   }
 
@@ -87,9 +125,15 @@ export class TrafficGenerator {
       () => this.o.onSample?.(this.figures.sample()),
       this.o.sampleEveryMs ?? 1000,
     );
+    const sockets = this.websocket?.run();
     try {
-      await Promise.all(Array.from({ length: this.o.concurrency }, (_, w) => this.worker(w)));
+      if (this.cycle.length > 0)
+        await Promise.all(Array.from({ length: this.o.concurrency }, (_, w) => this.worker(w)));
+      // Sockets alone: they run until the end.
+      else while (!this.stopped && this.elapsed() < this.o.durationMs) await sleep(100);
     } finally {
+      this.websocket?.stop();
+      await sockets;
       clearInterval(sampler);
       this.o.onSample?.(this.figures.sample());
     }
@@ -104,90 +148,115 @@ export class TrafficGenerator {
       const due = this.start + (slot * 1000) / this.o.rps - this.now();
       if (due > 0) await sleep(due);
       if (this.stopped) return;
-      await this.journey(CYCLE[i % CYCLE.length] ?? 'read');
+      const step = this.cycle[i % this.cycle.length];
+      if (step) await this.step(step);
     }
   }
 
   private async call(
-    journey: Journey | 'login',
-    method: string,
-    path: string,
-    expect: number,
-    options: { body?: unknown; headers?: Record<string, string> } = {},
+    journey: string,
+    req: { method: string; path: string; headers?: Record<string, string>; body?: Buffer },
+    expect: number[],
   ): Promise<EdgeReply | undefined> {
     const t0 = this.now();
     let reply: EdgeReply | undefined;
     let cause: string | undefined;
     try {
-      reply = await this.client.send(method, path, {
-        ...options,
+      reply = await this.client.send(req.method, req.path, {
+        ...(req.body ? { raw: req.body } : {}),
+        headers: req.headers ?? {},
         timeoutMs: this.o.timeoutMs ?? 8000,
       });
-      if (reply.status !== expect) cause = `HTTP ${reply.status}`;
+      if (!expect.includes(reply.status)) cause = `HTTP ${reply.status}`;
     } catch (err) {
       cause = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     }
     this.figures.record(this.now() - t0, reply?.replica, cause);
+    const counts = (this.journeys[journey] ??= { sent: 0, ok: 0 });
+    counts.sent++;
+    if (!cause) counts.ok++;
     if (reply?.replica && !this.firstSeen.has(reply.replica))
       this.firstSeen.set(reply.replica, this.now() - this.start);
     if (cause) this.ledger.push(this.ledger.failures, { at: t0 - this.start, journey, cause });
     return reply;
   }
 
-  private async journey(j: Journey): Promise<void> {
-    switch (j) {
-      case 'read':
-        await this.call(j, 'GET', `/Patient?name=${this.o.runId}&_count=1`, 200);
+  private fill(extra: Partial<Fill> = {}): Fill {
+    return { run: this.o.runId, seq: ++this.requestSeq, ...extra };
+  }
+
+  private async step(s: Step): Promise<void> {
+    switch (s.kind) {
+      case 'request':
+        if (s.journey.write) return this.write(s.journey);
+        await this.call(s.journey.name, prepare(s.journey, this.fill()), s.journey.expect);
         return;
-      case 'write':
-        return this.write();
-      case 'readback': {
-        const w = this.toReadBack.shift();
-        if (w?.id) await this.call(j, 'GET', `/Patient/${w.id}`, 200);
-        else await this.call('read', 'GET', '/metadata', 200);
-        return;
-      }
+      case 'readback':
+        return this.readBack(s.journey);
       case 'session':
         return this.useSession();
+      case 'persona':
+        return this.usePersona();
     }
   }
 
-  private async write(): Promise<void> {
+  private async write(j: JourneyDeclaration): Promise<void> {
+    const w = j.write!;
     const seq = ++this.writeSeq;
-    const family = familyOf(this.o.runId, seq);
-    const r = await this.call('write', 'POST', '/Patient', 201, {
-      body: { resourceType: 'Patient', name: [{ family, given: [`w${seq}`] }] },
-    });
+    const fill = this.fill({ seq });
+    fill.key = fillText(w.key, fill);
+    const r = await this.call(j.name, prepare(j, fill), j.expect);
     let id: string | undefined;
-    try {
-      if (r?.status === 201) id = (JSON.parse(r.body) as { id?: string }).id;
-    } catch {
-      id = undefined; // A 201 without a readable body is not an acknowledgement we can check.
+    if (r && j.expect.includes(r.status)) {
+      try {
+        id = pointerString(JSON.parse(r.body), w.id);
+      } catch {
+        id = undefined; // An answer without a readable id is not an acknowledgement we can check.
+      }
     }
     const record: WriteRecord = {
       seq,
-      family,
+      journey: j.name,
+      key: fill.key,
       at: this.elapsed(),
       acked: id !== undefined,
-      ...(id ? { id } : {}),
+      ...(id ? { id, resource: fillText(w.read.path, { ...fill, id }).replace(/^\//, '') } : {}),
       ...(r?.replica ? { replica: r.replica } : {}),
       ...(r ? { status: r.status } : {}),
     };
     this.ledger.push(this.ledger.writes, record);
-    if (record.acked) this.toReadBack.push(record);
+    if (record.acked) {
+      const queue = this.toReadBack.get(j.name) ?? [];
+      queue.push(record);
+      this.toReadBack.set(j.name, queue);
+    }
+  }
+
+  private async readBack(j: JourneyDeclaration): Promise<void> {
+    const w = this.toReadBack.get(j.name)?.shift();
+    const read = j.write!.read;
+    if (w?.id) {
+      const fill = this.fill({ key: w.key, id: w.id });
+      await this.call(`${j.name}:read`, prepare(read, fill), read.expect);
+      return;
+    }
+    // Nothing acknowledged yet: a plain read keeps the pace.
+    const plain = this.o.spec.journeys.find((x) => !x.write);
+    if (plain) await this.call(plain.name, prepare(plain, this.fill()), plain.expect);
   }
 
   private async useSession(): Promise<void> {
-    if (!this.session || this.session.uses >= USES_PER_SESSION) {
+    const spec = this.o.spec.session!;
+    if (!this.session || this.session.uses >= spec.uses) {
       this.sessionPending ??= this.login().finally(() => (this.sessionPending = undefined));
       await this.sessionPending;
       return;
     }
     const s = this.session;
     s.uses++;
-    const r = await this.call('session', 'GET', '/session', 200, {
-      headers: { authorization: `Bearer ${s.token}` },
-    });
+    const req = prepare(spec.check, this.fill());
+    req.headers.authorization = `Bearer ${s.token}`;
+    const r = await this.call('session', req, spec.check.expect);
     if (r?.replica) {
       this.ledger.push(this.ledger.sessions, {
         session: s.n,
@@ -200,68 +269,77 @@ export class TrafficGenerator {
   }
 
   private async login(): Promise<void> {
-    const r = await this.call('login', 'POST', '/session', 201);
-    if (r?.status !== 201 || !r.replica) return;
+    const { login } = this.o.spec.session!;
+    const r = await this.call('login', prepare(login, this.fill()), login.expect);
+    if (!r || !login.expect.includes(r.status) || !r.replica) return;
     try {
-      const token = (JSON.parse(r.body) as { token?: string }).token;
+      const token = pointerString(JSON.parse(r.body), login.token);
       if (token) this.session = { n: ++this.sessionSeq, token, issuer: r.replica, uses: 0 };
     } catch {
       // Not a session answer: the next session journey logs in again.
     }
   }
 
+  private async usePersona(): Promise<void> {
+    const spec = this.o.spec.persona!;
+    if (!this.persona || this.persona.token.expiresAt - RENEW_BEFORE_MS < Date.now()) {
+      this.personaPending ??= this.personaLogin().finally(() => (this.personaPending = undefined));
+      await this.personaPending;
+      if (!this.persona) return;
+    }
+    const p = this.persona;
+    const req = prepare(spec, this.fill());
+    req.headers.authorization = `Bearer ${p.token.accessToken}`;
+    const r = await this.call(`persona:${spec.persona}`, req, spec.expect);
+    if (!r?.replica) return;
+    if (r.status === 200) p.honouredBy ??= r.replica;
+    this.ledger.push(this.ledger.sessions, {
+      session: p.n,
+      persona: spec.persona,
+      issuer: p.honouredBy ?? 'the IdP',
+      replica: r.replica,
+      status: r.status,
+      at: this.elapsed(),
+    });
+  }
+
+  private async personaLogin(): Promise<void> {
+    const t0 = this.now();
+    const counts = (this.journeys['persona:login'] ??= { sent: 0, ok: 0 });
+    counts.sent++;
+    try {
+      const token = await this.o.personaToken!();
+      this.persona = { n: ++this.sessionSeq, token };
+      counts.ok++;
+    } catch (err) {
+      this.ledger.push(this.ledger.failures, {
+        at: t0 - this.start,
+        journey: 'persona:login',
+        cause: `IdP: ${(err as Error).message}`,
+      });
+    }
+  }
+
   /**
-   * Looks for each write with a search on its unique family name: found exactly once, with the
-   * acknowledged id, is right. Retries what does not answer (a replica may be starting).
+   * Reads each acknowledged write back as its journey's `verify` says: found exactly once, with
+   * the acknowledged id, is right. Retries what does not answer (a replica may be starting).
    */
   async verify(writes: WriteRecord[], concurrency = 6): Promise<WriteCheck[]> {
     const out: WriteCheck[] = [];
     const queue = [...writes];
+    const byName = new Map(this.o.spec.journeys.map((j) => [j.name, j]));
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        for (let w = queue.shift(); w; w = queue.shift()) out.push(await this.check(w));
+        for (let w = queue.shift(); w; w = queue.shift()) {
+          const spec = byName.get(w.journey)?.write;
+          if (spec) out.push(await verifyWrite(this.client, w, spec.verify, this.o.runId));
+        }
       }),
     );
     return out.sort((a, b) => a.write.seq - b.write.seq);
   }
 
-  private async check(w: WriteRecord): Promise<WriteCheck> {
-    let error = 'no answer';
-    for (let attempt = 0; attempt < 6; attempt++) {
-      try {
-        const r = await this.client.send(
-          'GET',
-          `/Patient?name=${encodeURIComponent(w.family)}&_count=5`,
-          {
-            timeoutMs: 8000,
-          },
-        );
-        if (r.status === 200) {
-          const b = JSON.parse(r.body) as {
-            total?: number;
-            entry?: { resource?: { id?: string } }[];
-          };
-          const found = b.total ?? 0;
-          return { write: w, found, sameId: (b.entry ?? []).some((e) => e.resource?.id === w.id) };
-        }
-        error = `HTTP ${r.status}`;
-      } catch (err) {
-        error = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      }
-      await sleep(500);
-    }
-    return { write: w, found: -1, sameId: false, error };
-  }
-
   close(): void {
     this.client.close();
   }
-}
-
-/**
- * The family name of write `seq`: a search is a prefix match, so it ends with a separator that
- * keeps "…-w1-" from matching "…-w10-".
- */
-export function familyOf(runId: string, seq: number): string {
-  return `${runId}-w${seq}-`;
 }

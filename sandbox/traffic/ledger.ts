@@ -1,11 +1,15 @@
 /** Every write the generator made and what the service answered: the evidence for data verdicts. */
 export interface WriteRecord {
   seq: number;
-  /** The unique family name the write carries; a search for it must find exactly one Patient. */
-  family: string;
+  /** The write journey that made it. */
+  journey: string;
+  /** The unique key the write carries (its `{key}`); the final check looks for it. */
+  key: string;
+  /** Where the acknowledged write is read back, e.g. "Patient/123" (set once acknowledged). */
+  resource?: string;
   /** Milliseconds since the traffic started, when the answer came. */
   at: number;
-  /** True when the service acknowledged it (201 with an id). */
+  /** True when the service acknowledged it (an expected status and an id). */
   acked: boolean;
   id?: string;
   replica?: string;
@@ -16,7 +20,13 @@ export interface WriteRecord {
 export interface SessionUse {
   /** A short, non-secret name for the token (its first characters are never logged). */
   session: number;
+  /**
+   * The replica that issued the token; for a persona's IdP token, the first replica that
+   * honoured it ("the IdP" until one has).
+   */
   issuer: string;
+  /** Set for an access token the sandbox's IdP issued to this persona. */
+  persona?: string;
   replica: string;
   status: number;
   at: number;
@@ -32,9 +42,9 @@ export interface Failure {
 /** What the final verification found for one acknowledged write. */
 export interface WriteCheck {
   write: WriteRecord;
-  /** How many Patients carry its family name (1 is right; 0 lost; 2+ duplicated). */
+  /** How many stored records carry its key (1 is right; 0 lost; 2+ duplicated; -1 unknown). */
   found: number;
-  /** Whether the found Patient has the acknowledged id. */
+  /** Whether the found record has the acknowledged id. */
   sameId: boolean;
   /** Set when the check itself could not get an answer. */
   error?: string;

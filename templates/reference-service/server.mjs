@@ -12,6 +12,7 @@ import { SOFTWARE } from './fhir.mjs';
 import { createLogger, errorFields } from './log.mjs';
 import { faultNames, readFaults, scimQuirks, startFaults, withFaults } from './faults.mjs';
 import { dualModeListener } from './tls-port.mjs';
+import { attachWebSocket } from './websocket.mjs';
 import {
   earlyAckPatients,
   localPatients,
@@ -44,6 +45,7 @@ let stopping = false;
 let server;
 /** What listens on the port: the server itself, or the fault's TLS-or-HTTP listener. */
 let listener;
+let websocket;
 
 process.on('uncaughtException', (err) => {
   log.error('uncaught exception', errorFields(err));
@@ -126,6 +128,7 @@ async function listen() {
       log,
     ),
   );
+  websocket = attachWebSocket(server, { path: '/ws', log });
   // Longer than a typical proxy's idle timeout, so the proxy, not this
   // server, closes idle connections, and never races a request on one.
   server.keepAliveTimeout = 65_000;
@@ -189,4 +192,5 @@ function shutdown(signal) {
   }
   listener.close(() => void finish());
   server.closeIdleConnections();
+  websocket?.close();
 }

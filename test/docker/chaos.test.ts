@@ -42,11 +42,13 @@ describe.skipIf(!engine)('chaos under live traffic', () => {
       readFileSync(join(import.meta.dirname, '../../templates/reference-service/marketplace.json')),
     );
     // The later profile's 15 s stop budget keeps the ignored-SIGTERM case short; 4 replicas
-    // leave room for two faults at once above instances_minimum (2).
+    // leave room for two faults at once above instances_minimum (2). With the IdP (sso) the
+    // traffic adds a persona's journey; the WebSocket echo is declared as a vendor would.
     file(
       'rehearsal.yaml',
-      `sandbox: { name: ${id} }\nprofile: hl7-hsp-r2\nreplicas: 4\ndatabase: { kind: postgres, version: "16" }\n` +
-        `tasks:\n  "Patient API":\n    name: ${SERVICE}\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n`,
+      `sandbox: { name: ${id} }\nprofile: hl7-hsp-r2\nreplicas: 4\nsso: true\ndatabase: { kind: postgres, version: "16" }\n` +
+        `tasks:\n  "Patient API":\n    name: ${SERVICE}\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n` +
+        `    traffic: { websocket: { path: /ws } }\n`,
     );
     const up = await rehearsal(['up', '--detach'], { cwd: dir, env });
     expect(up.exitCode, up.stderr).toBe(0);
@@ -81,7 +83,20 @@ describe.skipIf(!engine)('chaos under live traffic', () => {
           .map((a) => `${a.failedRequests} failed/${a.replacementServingMs ?? '?'} ms to serving`)
           .join(', ')}`,
     );
+    const ws = report.traffic.websocket!;
+    const kills = report.actions.filter((a) => a.action.kind === 'kill');
+    console.log(
+      `reference journeys: ${JSON.stringify(report.traffic.journeys)}; websocket ${JSON.stringify(ws)}; ` +
+        `WebSocket reconnects per SIGKILL ${(kills.reduce((n, k) => n + k.socketDrops, 0) / kills.length).toFixed(2)}`,
+    );
     expect(report.actions.length).toBeGreaterThanOrEqual(20);
+    // The persona's IdP token was honoured by replicas other than the first, into the verdict.
+    expect(report.traffic.journeys['persona:dr-ada']?.ok).toBeGreaterThan(20);
+    expect(verdict(report, 'stateless')?.summary).toMatch(/\d+ of them with an IdP access token/);
+    // Sockets to killed and replaced replicas reconnected; nothing was lost on a live socket.
+    expect(ws.echoed).toBeGreaterThan(100);
+    expect(Object.values(ws.reconnects).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(ws.lost).toBe(0);
     expect(report.verdicts.map((v) => [v.requirement, v.outcome])).toEqual([
       ['ephemeral', 'pass'],
       ['stateless', 'pass'],

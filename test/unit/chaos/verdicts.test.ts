@@ -10,10 +10,12 @@ import type { WriteCheck, WriteRecord } from '../../../sandbox/traffic/ledger.js
 const name = (r: string) => `api-${r}`;
 const write = (seq: number, at: number, replica = 'a'): WriteRecord => ({
   seq,
-  family: `f${seq}-`,
+  journey: 'create-patient',
+  key: `f${seq}-`,
   at,
   acked: true,
   id: `id${seq}`,
+  resource: `Patient/id${seq}`,
   replica,
   status: 201,
 });
@@ -57,6 +59,25 @@ describe('stateless', () => {
     expect(v.outcome).toBe('fail');
     expect(v.evidence[0]).toBe('session #1 issued by api-a refused by api-c (HTTP 401) at 1.0 s');
   });
+  it("counts a persona's IdP token like a session, naming the persona when a replica refuses it", () => {
+    const persona = (replica: string, status: number) => ({
+      session: 2,
+      issuer: 'a',
+      replica,
+      status,
+      at: 1000,
+      persona: 'dr-ada',
+    });
+    const pass = statelessVerdict([persona('a', 200), persona('b', 200), use('a', 'c', 200)], name);
+    expect(pass.outcome).toBe('pass');
+    expect(pass.summary).toBe(
+      '2 session checks on a replica other than the issuer were all honoured (2 replicas), 1 of them with an IdP access token of dr-ada',
+    );
+    const fail = statelessVerdict([persona('a', 200), persona('b', 401)], name);
+    expect(fail.evidence[0]).toBe(
+      "dr-ada's IdP access token (honoured by api-a) refused by api-b (HTTP 401) at 1.0 s",
+    );
+  });
   it('ignores outages (503) and is untested when no session left its issuer', () => {
     expect(statelessVerdict([use('a', 'b', 503), use('a', 'a', 200)], name).outcome).toBe(
       'untested',
@@ -82,6 +103,11 @@ describe('incorruptible', () => {
     const v = incorruptibleVerdict([], kills, { ok: false, detail: '1 of 3 healthy' }, name);
     expect(v.outcome).toBe('fail');
     expect(v.evidence[0]).toContain('did not come back by itself');
+  });
+  it('is untested when no write was acknowledged, even if every kill was repaired', () => {
+    const v = incorruptibleVerdict([], [{ at: 1000, container: 'api-1' }], ok, name);
+    expect(v.outcome).toBe('untested');
+    expect(v.summary).toMatch(/no write was acknowledged/);
   });
   it('is untested without a SIGKILL', () => {
     expect(incorruptibleVerdict([], [], ok, name).outcome).toBe('untested');

@@ -120,6 +120,59 @@ describe('requests that never reached a replica are retried once elsewhere', () 
   });
 });
 
+describe('a reused keep-alive connection that breaks before any response byte', () => {
+  /**
+   * The first replica answers the first request on each of its connections, then resets the
+   * connection when the next request arrives on it (as a replica killed between two requests
+   * on a pooled connection would), without a response byte.
+   */
+  async function breakOnReuse(): Promise<{ p: RunningProxy; broken: string[] }> {
+    const broken: string[] = [];
+    const perSocket = new WeakMap<object, number>();
+    const p = await setup((req, res) => {
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      req.resume();
+      if (n === 1) return void res.end('first');
+      broken.push(req.method ?? '');
+      req.socket.destroy();
+    });
+    return { p, broken };
+  }
+
+  /** Sequential requests until the first replica has reset one (at most eight). */
+  async function untilBroken(
+    p: RunningProxy,
+    broken: string[],
+    method: string,
+  ): Promise<{ status: number; body: string }[]> {
+    const replies = [];
+    for (let i = 0; i < 8 && broken.length === 0; i++) {
+      const r = await get(p.edgePort, method === 'POST' ? { method, body: `n${i}` } : {});
+      replies.push({ status: r.status, body: r.body });
+    }
+    return replies;
+  }
+
+  it('does not send a POST again: it may have been committed, and a second one would store it twice', async () => {
+    const { p, broken } = await breakOnReuse();
+    const replies = await untilBroken(p, broken, 'POST');
+    expect(broken).toEqual(['POST']);
+    expect(replies.at(-1)?.status).toBe(502);
+    expect(errorsOf(p, IPS[0]!)).toMatchObject({ reset_after_request: 1, retried: 0 });
+    expect(errorsOf(p, IPS[0]!).reset_before_request ?? 0).toBe(0);
+  });
+
+  it('sends an idempotent GET once more, to another replica, and the client never sees the reset', async () => {
+    const { p, broken } = await breakOnReuse();
+    const replies = await untilBroken(p, broken, 'GET');
+    expect(broken).toEqual(['GET']);
+    expect(replies.at(-1)).toEqual({ status: 200, body: 'fine' });
+    expect(replies.every((r) => r.status === 200)).toBe(true);
+    expect(errorsOf(p, IPS[0]!)).toMatchObject({ reset_before_request: 1, retried: 1 });
+  });
+});
+
 describe('response framings', () => {
   it('passes chunked and close-delimited responses through intact', async () => {
     const p = await setup((req, res) => {

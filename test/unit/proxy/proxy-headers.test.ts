@@ -30,6 +30,12 @@ afterAll(async () => {
 });
 
 describe('forwarding headers', () => {
+  it("names the replica that answered in x-rehearsal-backend, after the replica's own headers", async () => {
+    const r = await get(proxy.edgePort);
+    expect(r.headers['x-rehearsal-backend']).toMatch(/^127\.0\.0\.2(:\d+)?$/);
+    expect(r.headers['content-type']).toBe('text/plain');
+  });
+
   it('replaces spoofed X-Forwarded-* and Forwarded with what the proxy saw', async () => {
     await get(proxy.edgePort, {
       headers: {
