@@ -1,8 +1,10 @@
 /**
  * WebSocket (and any other `Upgrade`) requests: the head goes to a replica chosen by round robin,
  * then bytes are piped both ways until either side closes. A replica that cannot be reached is
- * ejected and the upgrade retried once on another, as for plain requests. The tunnel counts as
- * in flight on its replica, so a drain waits for it.
+ * ejected and the upgrade retried once on another, as for plain requests. The upgrade counts as
+ * in flight on its replica until the replica answers it; an open tunnel (101) no longer does, so a
+ * drain does not wait for a socket that may stay open for hours: the replica closes its sockets
+ * when it is stopped, and clients reconnect through the edge to another.
  */
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -48,13 +50,19 @@ export function tunnel(
   let connected = false;
   let answered = false;
   let done = false;
+  let counted = true;
+  const release = (): void => {
+    if (!counted) return;
+    counted = false;
+    backend.end();
+  };
   const upstream: Socket = connect({ host: backend.host, port: backend.port, noDelay: true });
   upstream.setTimeout(options.connectMs);
   options.open.add(client);
   const finish = (): void => {
     if (done) return;
     done = true;
-    backend.end();
+    release();
     options.open.delete(client);
   };
   const fail = (cause: ErrorCause, neverReached: boolean): void => {
@@ -86,6 +94,7 @@ export function tunnel(
     upstream.setTimeout(0); // a WebSocket may stay quiet for long; idle is not an error here
     const status = Number(first.toString('latin1', 9, 12));
     if (status >= 100) backend.counters.response(status);
+    if (status === 101) release();
     client.write(first);
     upstream.pipe(client);
     client.pipe(upstream);

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { RunningProxy } from '../../../proxy/server/proxy.js';
 import {
+  admin,
   HOST,
+  SERVICE,
   startReplicas,
   startTestProxy,
   throwawayCert,
@@ -61,14 +63,26 @@ describe('WebSocket through the proxy', () => {
     await once(ws, 'close');
   });
 
-  it('spreads upgrades round robin, counts each as in flight while open', async () => {
+  it('spreads upgrades round robin; an open tunnel is not in flight, so a drain does not wait for it', async () => {
     const a = await open();
     const b = await open();
     await until(() => a.messages.length > 0 && b.messages.length > 0);
     const ips = [a.messages[0], b.messages[0]].map((m) => m?.split(' ')[2]);
     expect(new Set(ips).size).toBe(2);
     const inFlight = [...proxy.routes[0]!.backends.values()].map((x) => x.inFlight);
-    expect(inFlight).toEqual([1, 1]);
+    expect(inFlight).toEqual([0, 0]);
+    const drained = await admin(proxy, 'POST', '/drain', {
+      service: SERVICE,
+      ip: ips[0],
+      timeoutMs: 2000,
+    });
+    expect(drained).toMatchObject({ status: 200, json: { drained: true } });
+    // The tunnel stays open until the replica closes it (as it does when it is stopped).
+    a.ws.send('still');
+    b.ws.send('still');
+    await until(() => a.messages.length >= 2 && b.messages.length >= 2);
+    expect([a.messages[1], b.messages[1]]).toEqual(['echo still', 'echo still']);
+    await admin(proxy, 'POST', '/admit', { service: SERVICE, ip: ips[0] });
     a.ws.close();
     b.ws.close();
     await Promise.all([once(a.ws, 'close'), once(b.ws, 'close')]);
