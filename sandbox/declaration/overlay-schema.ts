@@ -15,6 +15,8 @@ export const BINDING_SOURCES = [
   'idp.client_id',
   'idp.client_secret',
   'idp.scopes',
+  'collector.endpoint',
+  'collector.traces_endpoint',
 ] as const;
 export const DATABASE_KINDS = ['postgres', 'mariadb', 'redis', 'none'] as const;
 export const PROFILES = ['hspc-2016', 'hl7-hsp-r2'] as const;

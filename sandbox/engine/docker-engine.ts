@@ -200,6 +200,7 @@ export class DockerEngine implements Engine {
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
       Labels: spec.labels,
       ExposedPorts: exposed,
+      ...(spec.user !== undefined ? { User: spec.user } : {}),
       StopTimeout: spec.stopTimeoutSeconds,
       ...(spec.healthcheck
         ? {
@@ -213,7 +214,7 @@ export class DockerEngine implements Engine {
           }
         : {}),
       HostConfig: {
-        NetworkMode: spec.network,
+        NetworkMode: spec.shareNetworkOf ? `container:${spec.shareNetworkOf}` : spec.network,
         PortBindings: bindings,
         // Memory and swap equal: the declared maximum is a real ceiling, not a soft hint.
         ...(spec.memoryBytes ? { Memory: spec.memoryBytes, MemorySwap: spec.memoryBytes } : {}),
@@ -224,7 +225,9 @@ export class DockerEngine implements Engine {
         })),
         RestartPolicy: { Name: 'no' },
       },
-      NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } },
+      ...(spec.shareNetworkOf
+        ? {}
+        : { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }),
     });
     if (spec.files && spec.files.length > 0) {
       await c.putArchive(await tarOf(spec.files), { path: '/' });

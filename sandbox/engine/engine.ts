@@ -146,6 +146,13 @@ export interface ContainerSpec {
     startPeriodMs: number;
   };
   stopTimeoutSeconds: number;
+  /**
+   * Join this container's network namespace instead of `network` (`--network container:<id>`):
+   * a sidecar that sees the other's interfaces. No aliases, no published ports.
+   */
+  shareNetworkOf?: string;
+  /** Run as this user instead of the image's (e.g. `root` for a packet capture). */
+  user?: string;
 }
 
 export interface ContainerFile {

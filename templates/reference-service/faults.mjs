@@ -8,8 +8,16 @@
 //   NAUGHTY_MEMORY_HOG       grows into its memory limit until the kernel kills it (compute constrained)
 //   NAUGHTY_BROKEN_METADATA  /metadata answers 500                         (programmatically verifiable)
 //   NAUGHTY_MANUAL_SETUP     unhealthy until someone creates /tmp/setup-done (self-bootstrapped)
+//   NAUGHTY_NO_TRACE_CONTEXT spans exported under new trace ids, not the caller's (profilable)
+//   NAUGHTY_PHONE_HOME       every 2 s, looks up a vendor host and connects outside (good citizen)
+//   NAUGHTY_NEEDS_INTERNET   unhealthy until it reaches an address outside the sandbox
+//                            (offline friendly; its attempts also fail good citizen)
+// "Outside" is the container's default gateway (the Docker host), never a public address: the
+// attempt is real and observable, and no packet leaves the machine.
 import { spawn } from 'node:child_process';
+import { lookup } from 'node:dns';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { switchedOn } from './naughty.mjs';
 
 export const FIXED_HOST = 'https://patients.example.org';
@@ -25,6 +33,9 @@ export function readFaults(env) {
     memoryHog: on('NAUGHTY_MEMORY_HOG'),
     brokenMetadata: on('NAUGHTY_BROKEN_METADATA'),
     manualSetup: on('NAUGHTY_MANUAL_SETUP'),
+    noTraceContext: on('NAUGHTY_NO_TRACE_CONTEXT'),
+    phoneHome: on('NAUGHTY_PHONE_HOME'),
+    needsInternet: on('NAUGHTY_NEEDS_INTERNET'),
   };
 }
 
@@ -45,8 +56,64 @@ const CHUNK = 8 * 1024 * 1024;
 /** Filled chunks, so the pages are really in use, not only reserved. */
 const held = [];
 
+/** The default route's gateway from /proc/net/route (little-endian hex), or undefined. */
+export function defaultGateway(table = readFileSync('/proc/net/route', 'utf8')) {
+  for (const line of table.split('\n').slice(1)) {
+    const [, destination, gateway] = line.trim().split(/\s+/);
+    if (destination === '00000000' && gateway && gateway !== '00000000')
+      return Buffer.from(gateway, 'hex').reverse().join('.');
+  }
+  return undefined;
+}
+
+/** The vendor's telemetry host name looked up by NAUGHTY_PHONE_HOME (`.invalid` never resolves). */
+export const PHONE_HOME_NAME = 'telemetry.reference-vendor.invalid';
+/** The port both switches try on the gateway. */
+export const OUTSIDE_PORT = 9;
+
+/** One TCP attempt outside: true when something answered (accepted or refused), false otherwise. */
+function reachOutside() {
+  let gateway;
+  try {
+    gateway = defaultGateway();
+  } catch {
+    gateway = undefined;
+  }
+  if (!gateway) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const socket = connect({ host: gateway, port: OUTSIDE_PORT, timeout: 1500 });
+    const done = (reached) => {
+      socket.destroy();
+      resolve(reached);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', (err) => done(err.code === 'ECONNREFUSED'));
+  });
+}
+
+/** NAUGHTY_NEEDS_INTERNET's state: healthy only once it reached outside. */
+let reachedOutside = false;
+
 /** What the faults do once, at start-up. */
 export function startFaults(faults, log) {
+  if (faults.phoneHome) {
+    const phone = () => {
+      lookup(PHONE_HOME_NAME, () => undefined);
+      void reachOutside();
+    };
+    phone();
+    setInterval(phone, 2000).unref();
+    log.warn('phoning home every 2 s (NAUGHTY_PHONE_HOME)');
+  }
+  if (faults.needsInternet) {
+    const attempt = async () => {
+      reachedOutside = await reachOutside();
+      if (!reachedOutside) setTimeout(() => void attempt(), 1000).unref();
+    };
+    void attempt();
+    log.warn('unhealthy until it reaches outside the sandbox (NAUGHTY_NEEDS_INTERNET)');
+  }
   if (faults.logFile) {
     const file = '/tmp/reference-service.log';
     const write = process.stdout.write.bind(process.stdout);
@@ -73,7 +140,13 @@ export function startFaults(faults, log) {
 
 /** Wraps the request handler with the faults that change answers or logs. */
 export function withFaults(handler, faults, log) {
-  if (!faults.logPhi && !faults.fixedHost && !faults.brokenMetadata && !faults.manualSetup)
+  if (
+    !faults.logPhi &&
+    !faults.fixedHost &&
+    !faults.brokenMetadata &&
+    !faults.manualSetup &&
+    !faults.needsInternet
+  )
     return handler;
   return (req, res) => {
     const target = req.url ?? '/';
@@ -92,6 +165,10 @@ export function withFaults(handler, faults, log) {
     }
     if (faults.manualSetup && path === '/health' && !existsSync('/tmp/setup-done')) {
       res.writeHead(503, { 'Content-Type': 'text/plain' }).end('waiting for manual setup\n');
+      return;
+    }
+    if (faults.needsInternet && path === '/health' && !reachedOutside) {
+      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('no route to the Internet\n');
       return;
     }
     handler(req, res);

@@ -51,6 +51,7 @@ const CATALOGUE: { task: string; env?: Record<string, string>; image?: string; f
     fails: 'programmatically-verifiable',
   },
   { task: 'ignores-sigterm', env: { NAUGHTY_IGNORE_SIGTERM: '1' }, fails: 'stoppable' },
+  { task: 'no-trace-context', env: { NAUGHTY_NO_TRACE_CONTEXT: '1' }, fails: 'profilable' },
   { task: 'volume', image: 'rehearsal-test/naughty-volume:1', fails: 'ephemeral' },
   { task: 'data-payload', image: 'rehearsal-test/naughty-payload:1', fails: 'no-data-payloads' },
 ];
@@ -149,6 +150,7 @@ describe.skipIf(!engine)('rehearsal check', () => {
       'no-phi-in-logs',
       'no-data-payloads',
       'not-hardware-dependent',
+      'profilable',
     ])
       expect(report.results.find((x) => x.id === id)?.verdict, id).toBe('pass');
     // Every verdict other than pass says why.

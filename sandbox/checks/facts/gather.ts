@@ -15,6 +15,8 @@ import { startReplicas, up } from '../../sandbox/up.js';
 import { EdgeClient, edgeTarget } from '../../traffic/edge-client.js';
 import type { TimelineSample } from '../types.js';
 import { scanImageLayers, type LayerScan } from './layers.js';
+import { sandboxMap, startNetwatch, type Netwatch } from './netwatch.js';
+import { ensureCollector, traceFacts } from './traces.js';
 import type {
   Facts,
   HostProbe,
@@ -61,6 +63,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     emit({ type: 'check.step', text });
   };
 
+  ensureCollector(plan, options.loaded);
   step('starting the sandbox from an empty database');
   const t0 = Date.now();
   let bootstrap: Facts['bootstrap'];
@@ -98,6 +101,10 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       }
     };
     await sampleProcesses();
+    step('watching the connections and DNS lookups each replica tries');
+    const watches = new Map<string, Netwatch[]>();
+    for (const [service, list] of running)
+      watches.set(service, await Promise.all(list.map((r) => startNetwatch(plan, engine, r))));
     step('sending traffic through the TLS edge, with a planted patient name');
     const stopSampling = new AbortController();
     const memory = sampleMemory(
@@ -121,6 +128,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
             options.requests ?? 120,
             timeline,
           );
+          t.traces = await traceFacts(plan, engine, t.service);
           const smoke = options.loaded.taskOverlays[t.service.name]?.smokeCommand;
           if (smoke) {
             step(`running the smoke test of ${t.service.name}`);
@@ -148,6 +156,11 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     stopSampling.abort();
     await memory;
     await sampleProcesses();
+    const map = await sandboxMap(plan, engine);
+    for (const t of facts)
+      t.network = {
+        replicas: await Promise.all((watches.get(t.service.name) ?? []).map((w) => w.stop(map))),
+      };
     step('reading what each replica wrote, printed and kept');
     for (const t of facts) {
       for (const r of running.get(t.service.name) ?? [])

@@ -3,6 +3,8 @@ import type { ContainerProcess, FileChange, ImageDetails } from '../../engine/en
 import type { ServicePlan } from '../../plan/types.js';
 import type { TimelineSample } from '../types.js';
 import type { LayerScan } from './layers.js';
+import type { NetworkFacts } from './netwatch.js';
+import type { TraceFacts } from './traces.js';
 
 /**
  * What a check run observed, gathered once by sandbox/checks/facts/gather.ts. Each check turns
@@ -39,6 +41,10 @@ export interface TaskFacts {
   hostProbes: HostProbe[];
   /** One replica stopped with SIGTERM and timed. */
   stop?: StopFacts;
+  /** Trace ids sent through the edge and the spans that came back (sandbox/checks/facts/traces.ts). */
+  traces?: TraceFacts;
+  /** Connections and DNS lookups each replica tried during the run (sandbox/checks/facts/netwatch.ts). */
+  network?: NetworkFacts;
 }
 
 export interface ReplicaFacts {
