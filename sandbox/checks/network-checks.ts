@@ -22,7 +22,7 @@ export function outside(n: ReplicaNetwork): string[] {
   ];
 }
 
-/** Good citizen: only the connections the sandbox provides for. */
+/** Good citizen (only the connections the sandbox provides for) and offline friendly. */
 export const NETWORK_CHECKS: Record<string, Check> = {
   'good-citizen'(f) {
     const did =
@@ -50,5 +50,44 @@ export const NETWORK_CHECKS: Record<string, Check> = {
         unwatched.map((n) => `${n.replica}: ${n.error}`).join('; '),
       );
     return finding('pass', did, evidence);
+  },
+
+  'offline-friendly'(f) {
+    const did =
+      "Started each HTTP task again on an internal network (no route out of the host) with a fresh, empty database and the sandbox's own services, probed its health from inside that network, ran its smoke test there, and captured what it tried to reach.";
+    const waiting = needsRunning(f, did);
+    if (waiting) return waiting;
+    const o = f.offline;
+    if (!o) return finding('not-checked', did, [], 'the offline phase did not run');
+    if (o.error) return finding('not-checked', did, [], o.error);
+    const mine = o.tasks.filter((t) => f.tasks.some((x) => x.service.name === t.task));
+    if (mine.length === 0)
+      return finding(
+        'not-applicable',
+        did,
+        [],
+        'no task serves HTTP, so none can be probed offline',
+      );
+    const evidence: string[] = [];
+    const failed: string[] = [];
+    for (const t of mine) {
+      evidence.push(
+        `${t.replica}: ${t.healthy ? `healthy after ${(t.ms / 1000).toFixed(1)} s` : `not healthy after ${(t.ms / 1000).toFixed(0)} s`} (${t.detail || 'no answer'})${t.smoke ? `; smoke test exit code ${t.smoke.exitCode}${t.smoke.timedOut ? ' (timed out)' : ''}` : ''}`,
+      );
+      if (t.network) evidence.push(`offline ${describeNetwork(t.network)}`);
+      const tried = t.network ? outside(t.network) : [];
+      const attempts = tried.length ? ` (it tried ${tried.slice(0, 3).join(', ')})` : '';
+      if (!t.healthy)
+        failed.push(
+          `${t.task} did not become healthy without a route out${attempts}: ${t.detail || 'no answer'}`,
+        );
+      else if (t.smoke && (t.smoke.exitCode !== 0 || t.smoke.timedOut))
+        failed.push(
+          `${t.task}'s smoke test failed offline (exit code ${t.smoke.exitCode})${attempts}`,
+        );
+    }
+    return failed.length > 0
+      ? finding('fail', did, evidence, failed.join('; '))
+      : finding('pass', did, evidence);
   },
 };

@@ -22,8 +22,6 @@ export const NOT_IN_THIS_RUN: Record<string, string> = {
     'measured under chaos: run `rehearsal chaos`, whose scalable verdict covers it',
   incorruptible:
     'measured under chaos: run `rehearsal chaos`, whose incorruptible verdict covers it',
-  'offline-friendly':
-    'a run on a network with no route out is not made yet by this version of Rehearsal',
   'sso-aware':
     'OIDC login is exercised by the identity provider suite (`rehearsal idp`), not by this run yet',
   provisionable: 'the SCIM suite runs with the identity provider, not in this run yet',

@@ -143,7 +143,11 @@ export class DockerEngine implements Engine {
     await followProgress(stream, () => undefined, `import of ${tag}`);
   }
 
-  async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
+  async ensureNetwork(
+    name: string,
+    labels: Record<string, string>,
+    options: { internal?: boolean } = {},
+  ): Promise<void> {
     const existing = await this.docker.listNetworks({ filters: JSON.stringify({ name: [name] }) });
     if (existing.some((n) => n.Name === name)) return;
     try {
@@ -152,6 +156,7 @@ export class DockerEngine implements Engine {
         Driver: 'bridge',
         Labels: labels,
         CheckDuplicate: true,
+        ...(options.internal ? { Internal: true } : {}),
       });
     } catch (err) {
       if (statusCode(err) !== 409) throw err; // 409: created meanwhile by a concurrent `up`.
@@ -335,8 +340,22 @@ export class DockerEngine implements Engine {
         : {}),
       memoryLimitBytes: c.HostConfig.Memory ?? 0,
       ...(network?.IPAddress ? { ipAddress: network.IPAddress } : {}),
+      addresses: Object.values(c.NetworkSettings.Networks ?? {})
+        .map((n) => n.IPAddress)
+        .filter(Boolean),
       restartCount: c.RestartCount,
     };
+  }
+
+  async exec(id: string, command: string[]): Promise<{ exitCode: number; output: string[] }> {
+    const e = await this.docker
+      .getContainer(id)
+      .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+    const stream = await e.start({ hijack: true, stdin: false });
+    const output: string[] = [];
+    for await (const l of demuxLines(stream as AsyncIterable<Buffer>)) output.push(l.text);
+    const { ExitCode } = await e.inspect();
+    return { exitCode: ExitCode ?? -1, output };
   }
 
   async *logs(id: string, options: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {

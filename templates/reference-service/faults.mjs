@@ -11,7 +11,8 @@
 //   NAUGHTY_NO_TRACE_CONTEXT spans exported under new trace ids, not the caller's (profilable)
 //   NAUGHTY_PHONE_HOME       every 2 s, looks up a vendor host and connects outside (good citizen)
 //   NAUGHTY_NEEDS_INTERNET   unhealthy until it reaches an address outside the sandbox
-//                            (offline friendly; its attempts also fail good citizen)
+//                            (offline friendly; its attempts would also fail good citizen,
+//                            but it makes them only until it is healthy, before the watch starts)
 // "Outside" is the container's default gateway (the Docker host), never a public address: the
 // attempt is real and observable, and no packet leaves the machine.
 import { spawn } from 'node:child_process';
@@ -68,6 +69,8 @@ export function defaultGateway(table = readFileSync('/proc/net/route', 'utf8')) 
 
 /** The vendor's telemetry host name looked up by NAUGHTY_PHONE_HOME (`.invalid` never resolves). */
 export const PHONE_HOME_NAME = 'telemetry.reference-vendor.invalid';
+/** The licence server NAUGHTY_NEEDS_INTERNET looks up at each attempt. */
+export const LICENCE_NAME = 'licence.reference-vendor.invalid';
 /** The port both switches try on the gateway. */
 export const OUTSIDE_PORT = 9;
 
@@ -108,6 +111,7 @@ export function startFaults(faults, log) {
   }
   if (faults.needsInternet) {
     const attempt = async () => {
+      lookup(LICENCE_NAME, () => undefined);
       reachedOutside = await reachOutside();
       if (!reachedOutside) setTimeout(() => void attempt(), 1000).unref();
     };

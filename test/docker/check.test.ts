@@ -52,6 +52,9 @@ const CATALOGUE: { task: string; env?: Record<string, string>; image?: string; f
   },
   { task: 'ignores-sigterm', env: { NAUGHTY_IGNORE_SIGTERM: '1' }, fails: 'stoppable' },
   { task: 'no-trace-context', env: { NAUGHTY_NO_TRACE_CONTEXT: '1' }, fails: 'profilable' },
+  { task: 'phone-home', env: { NAUGHTY_PHONE_HOME: '1' }, fails: 'good-citizen' },
+  // Reaches outside only until it is healthy, before the capture starts: good citizen holds.
+  { task: 'needs-internet', env: { NAUGHTY_NEEDS_INTERNET: '1' }, fails: 'offline-friendly' },
   { task: 'volume', image: 'rehearsal-test/naughty-volume:1', fails: 'ephemeral' },
   { task: 'data-payload', image: 'rehearsal-test/naughty-payload:1', fails: 'no-data-payloads' },
 ];
@@ -151,6 +154,8 @@ describe.skipIf(!engine)('rehearsal check', () => {
       'no-data-payloads',
       'not-hardware-dependent',
       'profilable',
+      'good-citizen',
+      'offline-friendly',
     ])
       expect(report.results.find((x) => x.id === id)?.verdict, id).toBe('pass');
     // Every verdict other than pass says why.

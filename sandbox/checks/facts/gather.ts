@@ -16,6 +16,7 @@ import { EdgeClient, edgeTarget } from '../../traffic/edge-client.js';
 import type { TimelineSample } from '../types.js';
 import { scanImageLayers, type LayerScan } from './layers.js';
 import { sandboxMap, startNetwatch, type Netwatch } from './netwatch.js';
+import { offlineFacts, type OfflineFacts } from './offline.js';
 import { ensureCollector, traceFacts } from './traces.js';
 import type {
   Facts,
@@ -86,6 +87,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
   }
 
   const facts: TaskFacts[] = [];
+  let offline: OfflineFacts | undefined;
   const scans = new Map<string, Promise<LayerScan>>();
   for (const s of tasks) facts.push(await imageFacts(engine, s, step, scans));
   const running = new Map<string, Replica[]>();
@@ -205,6 +207,17 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
         };
       }),
     );
+    step('starting each HTTP task again on a network with no route out, from an empty database');
+    offline = await offlineFacts(
+      plan,
+      engine,
+      emit,
+      Object.fromEntries(
+        tasks.map((s) => [s.name, options.loaded.taskOverlays[s.name]?.smokeCommand]),
+      ),
+      Math.min(budget, 90_000),
+      signal,
+    );
   }
   return {
     profile: plan.profile,
@@ -214,6 +227,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     bootstrap,
     tasks: facts,
     timeline,
+    ...(offline ? { offline } : {}),
   };
 }
 

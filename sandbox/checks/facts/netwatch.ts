@@ -127,8 +127,9 @@ export interface SandboxMap {
 export async function sandboxMap(plan: Plan, engine: Engine): Promise<SandboxMap> {
   const addresses: Record<string, string> = {};
   for (const r of await listReplicas(engine, plan.sandboxId)) {
-    const ip = (await engine.inspectContainer(r.id).catch(() => undefined))?.ipAddress;
-    if (ip && r.service !== NETWATCH) addresses[ip] = r.service;
+    const d = await engine.inspectContainer(r.id).catch(() => undefined);
+    if (r.service === NETWATCH) continue;
+    for (const ip of d?.addresses ?? (d?.ipAddress ? [d.ipAddress] : [])) addresses[ip] = r.service;
   }
   const names = new Set<string>();
   for (const s of plan.services) {

@@ -4,6 +4,7 @@ import type { ServicePlan } from '../../plan/types.js';
 import type { TimelineSample } from '../types.js';
 import type { LayerScan } from './layers.js';
 import type { NetworkFacts } from './netwatch.js';
+import type { OfflineFacts } from './offline.js';
 import type { TraceFacts } from './traces.js';
 
 /**
@@ -24,6 +25,8 @@ export interface Facts {
   tasks: TaskFacts[];
   /** Traffic, memory and steps over time, for the HTML report. */
   timeline: TimelineSample[];
+  /** The tasks started again on a network with no route out (sandbox/checks/facts/offline.ts). */
+  offline?: OfflineFacts;
 }
 
 export interface TaskFacts {

@@ -6,6 +6,7 @@ import {
   type ReplicaNetwork,
 } from '../../../sandbox/checks/facts/netwatch.js';
 import type { Facts } from '../../../sandbox/checks/facts/types.js';
+import type { OfflineTask } from '../../../sandbox/checks/facts/offline.js';
 import { NETWORK_CHECKS } from '../../../sandbox/checks/network-checks.js';
 import { oneTaskFacts } from './one-task.js';
 
@@ -112,6 +113,70 @@ describe('Good citizen', () => {
     });
     expect(goodCitizen(facts([inside], { bootstrap: { ok: false, ms: 1 } })).verdict).toBe(
       'not-checked',
+    );
+  });
+});
+
+const offlineFriendly = NETWORK_CHECKS['offline-friendly']!;
+const offlineTask = (over: Partial<OfflineTask> = {}): OfflineTask => ({
+  task: 'api',
+  replica: 's-api-offline-1',
+  healthy: true,
+  ms: 4200,
+  detail: 'GET /health → 200',
+  smoke: { exitCode: 0, output: ['ok'], timedOut: false },
+  network: { ...inside, replica: 's-api-offline-1' },
+  ...over,
+});
+const offline = (tasks: OfflineTask[], error?: string): Facts =>
+  oneTaskFacts({}, { offline: { network: 's_offline', tasks, ...(error ? { error } : {}) } });
+
+describe('Offline friendly', () => {
+  it('passes when the task bootstraps and passes its smoke test with no route out', () => {
+    const f = offlineFriendly(offline([offlineTask()]));
+    expect(f.verdict).toBe('pass');
+    expect(f.evidence[0]).toBe(
+      's-api-offline-1: healthy after 4.2 s (GET /health → 200); smoke test exit code 0',
+    );
+  });
+
+  it('fails when it never becomes healthy, listing what it tried to reach', () => {
+    const f = offlineFriendly(
+      offline([
+        offlineTask({
+          healthy: false,
+          ms: 90_000,
+          detail: 'GET /health → 503',
+          network: {
+            ...inside,
+            lookups: [{ name: 'licence.reference-vendor.invalid', queries: 80 }],
+          },
+        }),
+      ]),
+    );
+    expect(f.verdict).toBe('fail');
+    expect(f.why).toBe(
+      'api did not become healthy without a route out (it tried lookup of licence.reference-vendor.invalid): GET /health → 503',
+    );
+  });
+
+  it('fails when the smoke test fails offline', () => {
+    const f = offlineFriendly(
+      offline([offlineTask({ smoke: { exitCode: 1, output: [], timedOut: false } })]),
+    );
+    expect(f).toMatchObject({
+      verdict: 'fail',
+      why: "api's smoke test failed offline (exit code 1)",
+    });
+  });
+
+  it('is not checked when the phase could not run; judges only the tasks in the facts', () => {
+    expect(offlineFriendly(offline([], 'the offline network could not be set up: x')).verdict).toBe(
+      'not-checked',
+    );
+    expect(offlineFriendly(oneTaskFacts({})).verdict).toBe('not-checked');
+    expect(offlineFriendly(offline([offlineTask({ task: 'other', healthy: false })])).verdict).toBe(
+      'not-applicable',
     );
   });
 });

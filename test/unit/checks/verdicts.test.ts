@@ -126,6 +126,19 @@ function facts(t: TaskFacts = task(), over: Partial<Facts> = {}): Facts {
     bootstrap: { ok: true, ms: 9000 },
     tasks: [t],
     timeline: [],
+    offline: {
+      network: 's_offline',
+      tasks: [
+        {
+          task: 'api',
+          replica: 's-api-offline-1',
+          healthy: true,
+          ms: 3000,
+          detail: 'GET /health → 200',
+          smoke: { exitCode: 0, output: [], timedOut: false },
+        },
+      ],
+    },
     ...over,
   };
 }
