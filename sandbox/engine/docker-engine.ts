@@ -347,15 +347,29 @@ export class DockerEngine implements Engine {
     };
   }
 
-  async exec(id: string, command: string[]): Promise<{ exitCode: number; output: string[] }> {
+  async exec(
+    id: string,
+    command: string[],
+    timeoutMs = 15_000,
+  ): Promise<{ exitCode: number; output: string[] }> {
     const e = await this.docker
       .getContainer(id)
       .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
-    const stream = await e.start({ hijack: true, stdin: false });
+    const stream = (await e.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
     const output: string[] = [];
-    for await (const l of demuxLines(stream as AsyncIterable<Buffer>)) output.push(l.text);
-    const { ExitCode } = await e.inspect();
-    return { exitCode: ExitCode ?? -1, output };
+    // The stream ends when the command does; the timer ends a command that hangs.
+    const timer = setTimeout(() => stream.destroy(), timeoutMs);
+    try {
+      for await (const l of demuxLines(stream as AsyncIterable<Buffer>)) output.push(l.text);
+    } catch {
+      // Destroyed by the timer: the exit code below says it did not finish.
+    } finally {
+      clearTimeout(timer);
+    }
+    const { ExitCode, Running } = await e.inspect();
+    return { exitCode: Running ? -1 : (ExitCode ?? -1), output };
   }
 
   async *logs(id: string, options: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {

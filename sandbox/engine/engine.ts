@@ -66,8 +66,15 @@ export interface Engine {
   stats(id: string): Promise<ContainerUsage>;
   /** What a container changed in its file system against its image (`docker diff`). */
   diffContainer(id: string): Promise<FileChange[]>;
-  /** Runs a command in a running container (`docker exec`); its exit code and output lines. */
-  exec(id: string, command: string[]): Promise<{ exitCode: number; output: string[] }>;
+  /**
+   * Runs a command in a running container (`docker exec`): its exit code (-1 when it had not
+   * finished after `timeoutMs`, default 15 s) and output lines.
+   */
+  exec(
+    id: string,
+    command: string[],
+    timeoutMs?: number,
+  ): Promise<{ exitCode: number; output: string[] }>;
   /** The processes running in a container (`docker top`). */
   topContainer(id: string): Promise<ContainerProcess[]>;
   /** The image as a `docker save` tar stream: its layers, to look inside them. */

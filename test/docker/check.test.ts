@@ -8,7 +8,8 @@ import { gatherFacts } from '../../sandbox/checks/facts/gather.js';
 import { REPORT_SCHEMA } from '../../sandbox/checks/report/schema.js';
 import { judge } from '../../sandbox/checks/run.js';
 import type { Report } from '../../sandbox/checks/types.js';
-import { REFERENCE_SERVICE_IMAGE } from '../../sandbox/images/catalogue.js';
+import { REFERENCE_SERVICE_IMAGE, referenceServiceImage } from '../../sandbox/images/catalogue.js';
+import { ensureImage } from '../../sandbox/sandbox/images.js';
 import { down } from '../../sandbox/sandbox/down.js';
 import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import { imageModeFromEnv } from '../../sandbox/images/catalogue.js';
@@ -185,6 +186,8 @@ describe.skipIf(!engine)('rehearsal check', () => {
   }, 600_000);
 
   it('fails exactly the check each packaging fault breaks, and holds the others', async () => {
+    // The derived images start from the current reference image: build it first if it is stale.
+    await ensureImage(engine!, referenceServiceImage(imageModeFromEnv()), () => undefined);
     for (const [tag, dockerfile] of Object.entries(DERIVED)) {
       const ctx = tempDir('rehearsal-derived-');
       made.push(ctx);
