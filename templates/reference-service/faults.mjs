@@ -10,11 +10,11 @@
 //   NAUGHTY_MANUAL_SETUP     unhealthy until someone creates /tmp/setup-done (self-bootstrapped)
 //   NAUGHTY_NO_TRACE_CONTEXT spans exported under new trace ids, not the caller's (profilable)
 //   NAUGHTY_PHONE_HOME       every 2 s, looks up a vendor host and connects outside (good citizen)
-//   NAUGHTY_NEEDS_INTERNET   unhealthy until it reaches an address outside the sandbox
+//   NAUGHTY_NEEDS_INTERNET   unhealthy until the Internet's DNS answers it (a public name)
 //                            (offline friendly; its attempts would also fail good citizen,
 //                            but it makes them only until it is healthy, before the watch starts)
-// "Outside" is the container's default gateway (the Docker host), never a public address: the
-// attempt is real and observable, and no packet leaves the machine.
+// Phoning home connects to the container's default gateway (the Docker host), never to a public
+// address: the attempt is real and observable, and no packet leaves the machine.
 import { spawn } from 'node:child_process';
 import { lookup } from 'node:dns';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -69,30 +69,28 @@ export function defaultGateway(table = readFileSync('/proc/net/route', 'utf8')) 
 
 /** The vendor's telemetry host name looked up by NAUGHTY_PHONE_HOME (`.invalid` never resolves). */
 export const PHONE_HOME_NAME = 'telemetry.reference-vendor.invalid';
-/** The licence server NAUGHTY_NEEDS_INTERNET looks up at each attempt. */
-export const LICENCE_NAME = 'licence.reference-vendor.invalid';
-/** The port both switches try on the gateway. */
+/**
+ * The "licence server" NAUGHTY_NEEDS_INTERNET must resolve before it is healthy: a public name
+ * (Debian's mirror, which any machine that installs packages resolves). Only looked up, never
+ * connected to.
+ */
+export const LICENCE_NAME = 'deb.debian.org';
+/** The port NAUGHTY_PHONE_HOME tries on the gateway (discard: nothing listens). */
 export const OUTSIDE_PORT = 9;
 
-/** One TCP attempt outside: true when something answered (accepted or refused), false otherwise. */
-function reachOutside() {
+/** One TCP attempt at the default gateway, outside the sandbox; its outcome does not matter. */
+function phoneOutside() {
   let gateway;
   try {
     gateway = defaultGateway();
   } catch {
-    gateway = undefined;
+    return;
   }
-  if (!gateway) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const socket = connect({ host: gateway, port: OUTSIDE_PORT, timeout: 1500 });
-    const done = (reached) => {
-      socket.destroy();
-      resolve(reached);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', (err) => done(err.code === 'ECONNREFUSED'));
-  });
+  if (!gateway) return;
+  const socket = connect({ host: gateway, port: OUTSIDE_PORT, timeout: 1500 });
+  socket.once('connect', () => socket.destroy());
+  socket.once('timeout', () => socket.destroy());
+  socket.once('error', () => socket.destroy());
 }
 
 /** NAUGHTY_NEEDS_INTERNET's state: healthy only once it reached outside. */
@@ -103,19 +101,21 @@ export function startFaults(faults, log) {
   if (faults.phoneHome) {
     const phone = () => {
       lookup(PHONE_HOME_NAME, () => undefined);
-      void reachOutside();
+      phoneOutside();
     };
     phone();
     setInterval(phone, 2000).unref();
     log.warn('phoning home every 2 s (NAUGHTY_PHONE_HOME)');
   }
   if (faults.needsInternet) {
-    const attempt = async () => {
-      lookup(LICENCE_NAME, () => undefined);
-      reachedOutside = await reachOutside();
-      if (!reachedOutside) setTimeout(() => void attempt(), 1000).unref();
-    };
-    void attempt();
+    // A name only the Internet's DNS answers: on a network with no route out (Docker's internal
+    // networks) the lookup fails, while the gateway itself stays reachable, so no connect test.
+    const attempt = () =>
+      lookup(LICENCE_NAME, (err) => {
+        reachedOutside = !err;
+        if (err) setTimeout(attempt, 1000).unref();
+      });
+    attempt();
     log.warn('unhealthy until it reaches outside the sandbox (NAUGHTY_NEEDS_INTERNET)');
   }
   if (faults.logFile) {

@@ -81,8 +81,9 @@ export function dnsQuestion(bytes: Buffer, ip6: boolean): string | undefined {
  * Parses tcpdump's text output (header line, then hex lines) into outgoing SYNs and DNS questions.
  * Loopback traffic (the container talking to itself, its health probe) is not a connection out.
  */
-export function parseCapture(lines: string[]): Packet[] {
+export function parseCapture(lines: string[], own: string[] = []): Packet[] {
   const out: Packet[] = [];
+  const seen = new Set<string>();
   let current: { ip6: boolean; dns: boolean; hex: string[] } | undefined;
   const flush = () => {
     if (current?.dns) {
@@ -105,7 +106,13 @@ export function parseCapture(lines: string[]): Packet[] {
     if (direction === 'In' && device !== 'lo') continue;
     const to = splitEndpoint(dst!);
     if (/^Flags \[S\]/.test(rest!)) {
-      if (!LOOPBACK(to.address)) out.push({ kind: 'syn', ...to });
+      // Only SYNs from the replica's own addresses, each once (a packet may show on two
+      // interfaces): a peer connecting in is not the replica reaching out.
+      const from = splitEndpoint(src!).address;
+      if (own.length > 0 && !own.includes(from)) continue;
+      if (LOOPBACK(to.address) || seen.has(`${src} ${dst}`)) continue;
+      seen.add(`${src} ${dst}`);
+      out.push({ kind: 'syn', ...to });
       continue;
     }
     // UDP: a DNS question to the resolver (Docker's at 127.0.0.11, NATed to another port).
@@ -238,7 +245,9 @@ export async function startNetwatch(plan: Plan, engine: Engine, r: Replica): Pro
         }
         if (exited && lines.length === 0)
           return { replica: r.name, ms, connections: [], lookups: [], error: `tcpdump: ${exited}` };
-        return summarise(r.name, ms, parseCapture(lines), map);
+        const d = await engine.inspectContainer(r.id).catch(() => undefined);
+        const own = d?.addresses ?? (d?.ipAddress ? [d.ipAddress] : []);
+        return summarise(r.name, ms, parseCapture(lines, own), map);
       } finally {
         await engine.removeContainer(id, { force: true });
       }

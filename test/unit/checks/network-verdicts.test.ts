@@ -20,6 +20,10 @@ const ETH0 = [
   '1795690900.200000 eth0  Out IP 172.20.0.5.40102 > 172.20.0.1.9: Flags [S], seq 1, win 64240, length 0',
   '1795690900.300000 eth0  In  IP 172.20.0.4.51000 > 172.20.0.5.8080: Flags [S], seq 1, win 64240, length 0',
   '1795690900.400000 eth0  Out IP 172.20.0.5.40104 > 172.20.0.3.5432: Flags [S], seq 1, win 64240, length 0',
+  // Seen twice (two interfaces): one attempt.
+  '1795690900.400001 br0   P   IP 172.20.0.5.40104 > 172.20.0.3.5432: Flags [S], seq 1, win 64240, length 0',
+  // Another container's SYN, as a capture outside the replica's namespace would show it.
+  '1795690900.500000 veth1 Out IP 172.20.0.4.51002 > 172.20.0.7.8080: Flags [S], seq 1, win 64240, length 0',
 ];
 const MAP = {
   addresses: { '172.20.0.3': 'database', '172.20.0.4': 'proxy', '172.20.0.6': 'collector' },
@@ -34,7 +38,12 @@ describe('the capture of a replica', () => {
   });
 
   it('keeps outgoing SYNs only (not a peer connecting in), counted per destination and named', () => {
-    const n = summarise('s-api-1', 30_000, parseCapture([...ETH0, ...CAPTURED]), MAP);
+    const n = summarise(
+      's-api-1',
+      30_000,
+      parseCapture([...ETH0, ...CAPTURED], ['172.20.0.5']),
+      MAP,
+    );
     expect(n.connections).toEqual([
       { address: '172.20.0.3', port: 5432, service: 'database', attempts: 2 },
       { address: '172.20.0.1', port: 9, attempts: 1 },
