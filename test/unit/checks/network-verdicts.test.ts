@@ -179,6 +179,13 @@ describe('Offline friendly', () => {
     });
   });
 
+  it('leaves a smoke test that fails online too to Programmatically verifiable', () => {
+    const failing = { exitCode: 1, output: [], timedOut: false };
+    const f = offline([offlineTask({ smoke: failing })]);
+    f.tasks[0]!.smoke = { command: ['smoke'], ms: 1, ...failing };
+    expect(offlineFriendly(f).verdict).toBe('pass');
+  });
+
   it('is not checked when the phase could not run; judges only the tasks in the facts', () => {
     expect(offlineFriendly(offline([], 'the offline network could not be set up: x')).verdict).toBe(
       'not-checked',
