@@ -14,6 +14,7 @@ const ENTRIES = [
   // Rehearsal's runtime image: one program per entry point.
   { in: 'proxy/main.ts', out: 'runtime/proxy' },
   { in: 'idp/main.ts', out: 'runtime/idp' },
+  { in: 'collector/main.ts', out: 'runtime/collector' },
 ];
 
 // esbuild turns CommonJS dependencies (pg) into calls to `require`, which an

@@ -3,7 +3,9 @@ import { IDENTITY_CHECKS } from './identity-checks.js';
 import { IMAGE_CHECKS } from './image-checks.js';
 import type { Check } from './judging.js';
 import { LOGGING_CHECKS } from './logging-checks.js';
+import { NETWORK_CHECKS } from './network-checks.js';
 import { RUNTIME_CHECKS } from './runtime-checks.js';
+import { TRACE_CHECKS } from './trace-checks.js';
 
 export { FAILED_SHARE, LARGE_IMAGE_BYTES, MEMORY_SHARE, PAYLOAD_FILE_BYTES } from './judging.js';
 
@@ -12,6 +14,8 @@ export const CHECKS: Record<string, Check> = {
   ...IMAGE_CHECKS,
   ...RUNTIME_CHECKS,
   ...LOGGING_CHECKS,
+  ...TRACE_CHECKS,
+  ...NETWORK_CHECKS,
   ...CHAOS_CHECKS,
   ...IDENTITY_CHECKS,
   // What one observation shows, and what chaos adds: the worse verdict, both sets of evidence.
@@ -20,10 +24,4 @@ export const CHECKS: Record<string, Check> = {
 };
 
 /** Checks that need machinery not in this run: they say so, with the reason and what to run. */
-export const NOT_IN_THIS_RUN: Record<string, string> = {
-  'good-citizen':
-    'outbound connections are not observed yet; this version of Rehearsal does not watch them',
-  'offline-friendly':
-    'a run on a network with no route out is not made yet by this version of Rehearsal',
-  profilable: "the trace collector is not built into this version of Rehearsal's runtime image yet",
-};
+export const NOT_IN_THIS_RUN: Record<string, string> = {};

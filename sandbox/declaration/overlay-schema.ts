@@ -18,6 +18,8 @@ export const BINDING_SOURCES = [
   'idp.client_secret',
   'idp.scopes',
   'edge.url',
+  'collector.endpoint',
+  'collector.traces_endpoint',
 ] as const;
 export const DATABASE_KINDS = ['postgres', 'mariadb', 'redis', 'none'] as const;
 export const PROFILES = ['hspc-2016', 'hl7-hsp-r2'] as const;

@@ -8,7 +8,7 @@ export type DatabaseKind = 'postgres' | 'mariadb' | 'redis' | 'none';
 
 /**
  * What a declared environment variable can be bound to. The sandbox resolves each source to a
- * value when it plans (database settings now; identity provider and collector as they land).
+ * value when it plans (database, identity provider and trace collector settings).
  */
 export type BindingSource =
   | 'database.url'
@@ -22,7 +22,9 @@ export type BindingSource =
   | 'idp.discovery_url'
   | 'idp.client_id'
   | 'idp.client_secret'
-  | 'idp.scopes';
+  | 'idp.scopes'
+  | 'collector.endpoint'
+  | 'collector.traces_endpoint';
 
 export interface EnvVarDeclaration {
   key: string;

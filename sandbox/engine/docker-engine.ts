@@ -143,7 +143,11 @@ export class DockerEngine implements Engine {
     await followProgress(stream, () => undefined, `import of ${tag}`);
   }
 
-  async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
+  async ensureNetwork(
+    name: string,
+    labels: Record<string, string>,
+    options: { internal?: boolean } = {},
+  ): Promise<void> {
     const existing = await this.docker.listNetworks({ filters: JSON.stringify({ name: [name] }) });
     if (existing.some((n) => n.Name === name)) return;
     try {
@@ -152,6 +156,7 @@ export class DockerEngine implements Engine {
         Driver: 'bridge',
         Labels: labels,
         CheckDuplicate: true,
+        ...(options.internal ? { Internal: true } : {}),
       });
     } catch (err) {
       if (statusCode(err) !== 409) throw err; // 409: created meanwhile by a concurrent `up`.
@@ -200,6 +205,7 @@ export class DockerEngine implements Engine {
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
       Labels: spec.labels,
       ExposedPorts: exposed,
+      ...(spec.user !== undefined ? { User: spec.user } : {}),
       StopTimeout: spec.stopTimeoutSeconds,
       ...(spec.healthcheck
         ? {
@@ -213,7 +219,7 @@ export class DockerEngine implements Engine {
           }
         : {}),
       HostConfig: {
-        NetworkMode: spec.network,
+        NetworkMode: spec.shareNetworkOf ? `container:${spec.shareNetworkOf}` : spec.network,
         PortBindings: bindings,
         // Memory and swap equal: the declared maximum is a real ceiling, not a soft hint.
         ...(spec.memoryBytes ? { Memory: spec.memoryBytes, MemorySwap: spec.memoryBytes } : {}),
@@ -224,7 +230,9 @@ export class DockerEngine implements Engine {
         })),
         RestartPolicy: { Name: 'no' },
       },
-      NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } },
+      ...(spec.shareNetworkOf
+        ? {}
+        : { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }),
     });
     if (spec.files && spec.files.length > 0) {
       await c.putArchive(await tarOf(spec.files), { path: '/' });
@@ -332,8 +340,36 @@ export class DockerEngine implements Engine {
         : {}),
       memoryLimitBytes: c.HostConfig.Memory ?? 0,
       ...(network?.IPAddress ? { ipAddress: network.IPAddress } : {}),
+      addresses: Object.values(c.NetworkSettings.Networks ?? {})
+        .map((n) => n.IPAddress)
+        .filter(Boolean),
       restartCount: c.RestartCount,
     };
+  }
+
+  async exec(
+    id: string,
+    command: string[],
+    timeoutMs = 15_000,
+  ): Promise<{ exitCode: number; output: string[] }> {
+    const e = await this.docker
+      .getContainer(id)
+      .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+    const stream = (await e.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
+    const output: string[] = [];
+    // The stream ends when the command does; the timer ends a command that hangs.
+    const timer = setTimeout(() => stream.destroy(), timeoutMs);
+    try {
+      for await (const l of demuxLines(stream as AsyncIterable<Buffer>)) output.push(l.text);
+    } catch {
+      // Destroyed by the timer: the exit code below says it did not finish.
+    } finally {
+      clearTimeout(timer);
+    }
+    const { ExitCode, Running } = await e.inspect();
+    return { exitCode: Running ? -1 : (ExitCode ?? -1), output };
   }
 
   async *logs(id: string, options: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {

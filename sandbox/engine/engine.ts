@@ -22,7 +22,12 @@ export interface Engine {
   /** Imports a root filesystem tarball as an image (`docker import`). */
   importImage(tag: string, tarball: NodeJS.ReadableStream): Promise<void>;
 
-  ensureNetwork(name: string, labels: Record<string, string>): Promise<void>;
+  /** `internal`: a network with no route out of the host (`docker network create --internal`). */
+  ensureNetwork(
+    name: string,
+    labels: Record<string, string>,
+    options?: { internal?: boolean },
+  ): Promise<void>;
   ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
   listNetworks(
     labels: Record<string, string>,
@@ -61,6 +66,15 @@ export interface Engine {
   stats(id: string): Promise<ContainerUsage>;
   /** What a container changed in its file system against its image (`docker diff`). */
   diffContainer(id: string): Promise<FileChange[]>;
+  /**
+   * Runs a command in a running container (`docker exec`): its exit code (-1 when it had not
+   * finished after `timeoutMs`, default 15 s) and output lines.
+   */
+  exec(
+    id: string,
+    command: string[],
+    timeoutMs?: number,
+  ): Promise<{ exitCode: number; output: string[] }>;
   /** The processes running in a container (`docker top`). */
   topContainer(id: string): Promise<ContainerProcess[]>;
   /** The image as a `docker save` tar stream: its layers, to look inside them. */
@@ -146,6 +160,13 @@ export interface ContainerSpec {
     startPeriodMs: number;
   };
   stopTimeoutSeconds: number;
+  /**
+   * Join this container's network namespace instead of `network` (`--network container:<id>`):
+   * a sidecar that sees the other's interfaces. No aliases, no published ports.
+   */
+  shareNetworkOf?: string;
+  /** Run as this user instead of the image's (e.g. `root` for a packet capture). */
+  user?: string;
 }
 
 export interface ContainerFile {
@@ -180,6 +201,8 @@ export interface ContainerDetails extends ContainerSummary {
   finishedAt?: string;
   memoryLimitBytes: number;
   ipAddress?: string;
+  /** Its address on every network it is attached to. */
+  addresses?: string[];
   restartCount: number;
 }
 

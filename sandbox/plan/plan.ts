@@ -7,8 +7,9 @@ import type {
   TaskOverlay,
 } from '../declaration/types.js';
 import { UserError } from '../errors.js';
-import { knownBuild, type ImageMode } from '../images/catalogue.js';
+import { knownBuild, runtimeImage, type ImageMode } from '../images/catalogue.js';
 import { composeLiteral, conventionalBinding, resolveBinding } from './bindings.js';
+import { planCollector } from './collector.js';
 import { DATABASE_SECRETS, planDatabase, type DatabaseConnection } from './database.js';
 import { ADMIN_TOKEN_SECRET, planEdge, trustInjection } from './edge.js';
 import { planIdp, ssoTasks } from './idp.js';
@@ -102,6 +103,15 @@ export function createPlan(loaded: LoadedDeclaration, options: PlanOptions): Pla
     if (edge) t.dependsOn = [...t.dependsOn, edge.service.name];
     services.push(t);
   }
+  // The trace collector, when a task's variables ask for it (the check adds it always).
+  planCollector(loaded, services, {
+    image: runtimeImage(options.imageMode),
+    stopGraceSeconds: STOP_BUDGET_SECONDS[overlay.profile],
+    always: false,
+    unbound,
+    literal: (task, key) =>
+      options.env?.[key] !== undefined || loaded.taskOverlays[task]?.env?.[key] !== undefined,
+  });
 
   return {
     sandboxId,

@@ -25,7 +25,7 @@ export interface HttpProbePlan {
  */
 export interface ServicePlan {
   name: string;
-  role: 'task' | 'cron' | 'database' | 'proxy' | 'idp';
+  role: 'task' | 'cron' | 'database' | 'proxy' | 'idp' | 'collector';
   /** The declaration's task id (tasks and cron tasks only). */
   taskId?: string;
   label?: string;

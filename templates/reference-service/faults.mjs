@@ -12,8 +12,17 @@
 //   NAUGHTY_LOCAL_LOGIN      /me and /login show its own password form      (SSO aware)
 //   NAUGHTY_SCIM_QUIRKS      SCIM pages before filtering, takes duplicate
 //                            userNames, answers errors without the Error schema (provisionable)
+//   NAUGHTY_NO_TRACE_CONTEXT spans exported under new trace ids, not the caller's (profilable)
+//   NAUGHTY_PHONE_HOME       every 2 s, looks up a vendor host and connects outside (good citizen)
+//   NAUGHTY_NEEDS_INTERNET   unhealthy until the Internet's DNS answers it (a public name)
+//                            (offline friendly; its attempts would also fail good citizen,
+//                            but it makes them only until it is healthy, before the watch starts)
+// Phoning home connects to the container's default gateway (the Docker host), never to a public
+// address: the attempt is real and observable, and no packet leaves the machine.
 import { spawn } from 'node:child_process';
+import { lookup } from 'node:dns';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { switchedOn } from './naughty.mjs';
 
 export const FIXED_HOST = 'https://patients.example.org';
@@ -32,6 +41,9 @@ export function readFaults(env) {
     tlsPort: on('NAUGHTY_TLS_PORT'),
     localLogin: on('NAUGHTY_LOCAL_LOGIN'),
     scimQuirks: on('NAUGHTY_SCIM_QUIRKS'),
+    noTraceContext: on('NAUGHTY_NO_TRACE_CONTEXT'),
+    phoneHome: on('NAUGHTY_PHONE_HOME'),
+    needsInternet: on('NAUGHTY_NEEDS_INTERNET'),
   };
 }
 
@@ -52,8 +64,67 @@ const CHUNK = 8 * 1024 * 1024;
 /** Filled chunks, so the pages are really in use, not only reserved. */
 const held = [];
 
+/** The default route's gateway from /proc/net/route (little-endian hex), or undefined. */
+export function defaultGateway(table = readFileSync('/proc/net/route', 'utf8')) {
+  for (const line of table.split('\n').slice(1)) {
+    const [, destination, gateway] = line.trim().split(/\s+/);
+    if (destination === '00000000' && gateway && gateway !== '00000000')
+      return Buffer.from(gateway, 'hex').reverse().join('.');
+  }
+  return undefined;
+}
+
+/** The vendor's telemetry host name looked up by NAUGHTY_PHONE_HOME (`.invalid` never resolves). */
+export const PHONE_HOME_NAME = 'telemetry.reference-vendor.invalid';
+/**
+ * The "licence server" NAUGHTY_NEEDS_INTERNET must resolve before it is healthy: a public name
+ * (Debian's mirror, which any machine that installs packages resolves). Only looked up, never
+ * connected to.
+ */
+export const LICENCE_NAME = 'deb.debian.org';
+/** The port NAUGHTY_PHONE_HOME tries on the gateway (discard: nothing listens). */
+export const OUTSIDE_PORT = 9;
+
+/** One TCP attempt at the default gateway, outside the sandbox; its outcome does not matter. */
+function phoneOutside() {
+  let gateway;
+  try {
+    gateway = defaultGateway();
+  } catch {
+    return;
+  }
+  if (!gateway) return;
+  const socket = connect({ host: gateway, port: OUTSIDE_PORT, timeout: 1500 });
+  socket.once('connect', () => socket.destroy());
+  socket.once('timeout', () => socket.destroy());
+  socket.once('error', () => socket.destroy());
+}
+
+/** NAUGHTY_NEEDS_INTERNET's state: healthy only once it reached outside. */
+let reachedOutside = false;
+
 /** What the faults do once, at start-up. */
 export function startFaults(faults, log) {
+  if (faults.phoneHome) {
+    const phone = () => {
+      lookup(PHONE_HOME_NAME, () => undefined);
+      phoneOutside();
+    };
+    phone();
+    setInterval(phone, 2000).unref();
+    log.warn('phoning home every 2 s (NAUGHTY_PHONE_HOME)');
+  }
+  if (faults.needsInternet) {
+    // A name only the Internet's DNS answers: on a network with no route out (Docker's internal
+    // networks) the lookup fails, while the gateway itself stays reachable, so no connect test.
+    const attempt = () =>
+      lookup(LICENCE_NAME, (err) => {
+        reachedOutside = !err;
+        if (err) setTimeout(attempt, 1000).unref();
+      });
+    attempt();
+    log.warn('unhealthy until it reaches outside the sandbox (NAUGHTY_NEEDS_INTERNET)');
+  }
   if (faults.logFile) {
     const file = '/tmp/reference-service.log';
     const write = process.stdout.write.bind(process.stdout);
@@ -85,7 +156,8 @@ export function withFaults(handler, faults, log) {
     !faults.fixedHost &&
     !faults.brokenMetadata &&
     !faults.manualSetup &&
-    !faults.localLogin
+    !faults.localLogin &&
+    !faults.needsInternet
   )
     return handler;
   return (req, res) => {
@@ -114,6 +186,10 @@ export function withFaults(handler, faults, log) {
         .end(
           '<form method="post" action="/login"><input name="username"><input name="password" type="password"><button>Sign in</button></form>\n',
         );
+      return;
+    }
+    if (faults.needsInternet && path === '/health' && !reachedOutside) {
+      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('no route to the Internet\n');
       return;
     }
     handler(req, res);

@@ -12,6 +12,7 @@ import { SOFTWARE } from './fhir.mjs';
 import { createLogger, errorFields } from './log.mjs';
 import { faultNames, readFaults, scimQuirks, startFaults, withFaults } from './faults.mjs';
 import { dualModeListener } from './tls-port.mjs';
+import { createTracing, tracingEnabled } from './tracing.mjs';
 import { attachWebSocket } from './websocket.mjs';
 import {
   earlyAckPatients,
@@ -74,6 +75,13 @@ log.info('starting', {
   ...(faultNames(faults).length ? { faults: faultNames(faults) } : {}),
 });
 startFaults(faults, log);
+const tracing = tracingEnabled(process.env)
+  ? createTracing(process.env, log, {
+      service: 'reference-service',
+      version: SOFTWARE.version,
+      ignoreIncoming: faults.noTraceContext,
+    })
+  : undefined;
 
 const pool = createPool(config.databaseUrl, log);
 await prepareDatabase();
@@ -104,30 +112,29 @@ async function prepareDatabase() {
 
 async function listen() {
   const store = naughty.localData ? localPatients() : patients;
-  server = http.createServer(
-    withFaults(
-      createHandler({
-        pool,
-        log,
-        startedAt,
-        isStopping: () => stopping,
-        ...(oidcConfig ? { oidc: createOidc(oidcConfig) } : {}),
-        ...(scimToken
-          ? {
-              scim: createScim({
-                token: scimToken,
-                store: databaseStore(pool),
-                quirks: scimQuirks(faults),
-              }),
-            }
-          : {}),
-        patients: naughty.earlyAck ? earlyAckPatients(store, log) : store,
-        ...(naughty.memorySessions ? { sessions: memorySessions() } : {}),
-      }),
-      faults,
+  const handler = withFaults(
+    createHandler({
+      pool,
       log,
-    ),
+      startedAt,
+      isStopping: () => stopping,
+      ...(oidcConfig ? { oidc: createOidc(oidcConfig) } : {}),
+      ...(scimToken
+        ? {
+            scim: createScim({
+              token: scimToken,
+              store: databaseStore(pool),
+              quirks: scimQuirks(faults),
+            }),
+          }
+        : {}),
+      patients: naughty.earlyAck ? earlyAckPatients(store, log) : store,
+      ...(naughty.memorySessions ? { sessions: memorySessions() } : {}),
+    }),
+    faults,
+    log,
   );
+  server = http.createServer(tracing ? tracing.wrap(handler) : handler);
   websocket = attachWebSocket(server, { path: '/ws', log });
   // Longer than a typical proxy's idle timeout, so the proxy, not this
   // server, closes idle connections, and never races a request on one.
@@ -181,6 +188,9 @@ function shutdown(signal) {
   }, SHUTDOWN_HARD_LIMIT_MS).unref();
 
   const finish = async () => {
+    await tracing
+      ?.shutdown()
+      .catch((err) => log.warn('exporting the last spans failed', errorFields(err)));
     await pool.end().catch((err) => log.warn('closing the database pool failed', errorFields(err)));
     log.info('stopped', { ms: Math.round(performance.now() - begin) });
     process.exit(0);

@@ -1,7 +1,7 @@
 // Rehearsal's runtime image: `node /app/main.mjs` runs the entry point REHEARSAL_ROLE names, in
 // this one process (a Marketplace task cannot choose a command, only its environment). The
 // sandbox itself names each entry point's file directly (`node /app/idp.mjs`).
-const ROLES = { proxy: './proxy.mjs', idp: './idp.mjs' };
+const ROLES = { proxy: './proxy.mjs', idp: './idp.mjs', collector: './collector.mjs' };
 
 const role = (process.env.REHEARSAL_ROLE ?? 'proxy').trim();
 const entry = Object.hasOwn(ROLES, role) ? ROLES[role] : undefined;

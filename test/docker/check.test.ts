@@ -8,7 +8,8 @@ import { gatherFacts } from '../../sandbox/checks/facts/gather.js';
 import { REPORT_SCHEMA } from '../../sandbox/checks/report/schema.js';
 import { judge } from '../../sandbox/checks/run.js';
 import type { Report } from '../../sandbox/checks/types.js';
-import { REFERENCE_SERVICE_IMAGE } from '../../sandbox/images/catalogue.js';
+import { REFERENCE_SERVICE_IMAGE, referenceServiceImage } from '../../sandbox/images/catalogue.js';
+import { ensureImage } from '../../sandbox/sandbox/images.js';
 import { down } from '../../sandbox/sandbox/down.js';
 import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import { imageModeFromEnv } from '../../sandbox/images/catalogue.js';
@@ -69,6 +70,10 @@ const CATALOGUE: {
     fails: 'programmatically-verifiable',
   },
   { task: 'ignores-sigterm', env: { NAUGHTY_IGNORE_SIGTERM: '1' }, fails: 'stoppable' },
+  { task: 'no-trace-context', env: { NAUGHTY_NO_TRACE_CONTEXT: '1' }, fails: 'profilable' },
+  { task: 'phone-home', env: { NAUGHTY_PHONE_HOME: '1' }, fails: 'good-citizen' },
+  // Reaches outside only until it is healthy, before the capture starts: good citizen holds.
+  { task: 'needs-internet', env: { NAUGHTY_NEEDS_INTERNET: '1' }, fails: 'offline-friendly' },
   { task: 'volume', image: 'rehearsal-test/naughty-volume:1', fails: 'ephemeral' },
   { task: 'data-payload', image: 'rehearsal-test/naughty-payload:1', fails: 'no-data-payloads' },
   { task: 'tls-port', env: { NAUGHTY_TLS_PORT: '1' }, fails: 'unencrypted' },
@@ -188,6 +193,10 @@ describe.skipIf(!engine)('rehearsal check', () => {
       // A headless OIDC login through the edge; the SCIM suite.
       'sso-aware',
       'provisionable',
+      // Traces with the edge's trace ids; no connection out; healthy with no route out.
+      'profilable',
+      'good-citizen',
+      'offline-friendly',
     ])
       expect(report.results.find((x) => x.id === id)?.verdict, id).toBe('pass');
     // The same facts under the other profile: every MUST holds there too, and the report says so.
@@ -223,6 +232,8 @@ describe.skipIf(!engine)('rehearsal check', () => {
   }, 600_000);
 
   it('fails exactly the check each packaging fault breaks, and holds the others', async () => {
+    // The derived images start from the current reference image: build it first if it is stale.
+    await ensureImage(engine!, referenceServiceImage(imageModeFromEnv()), () => undefined);
     for (const [tag, dockerfile] of Object.entries(DERIVED)) {
       const ctx = tempDir('rehearsal-derived-');
       made.push(ctx);

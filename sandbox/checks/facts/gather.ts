@@ -17,6 +17,9 @@ import { startReplicas, up } from '../../sandbox/up.js';
 import { EdgeClient, edgeTarget } from '../../traffic/edge-client.js';
 import type { TimelineSample } from '../types.js';
 import { scanImageLayers, type LayerScan } from './layers.js';
+import { sandboxMap, startNetwatch, type Netwatch } from './netwatch.js';
+import { offlineFacts, type OfflineFacts } from './offline.js';
+import { ensureCollector, traceFacts } from './traces.js';
 import type {
   Facts,
   HostProbe,
@@ -63,6 +66,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     emit({ type: 'check.step', text });
   };
 
+  ensureCollector(plan, options.loaded);
   step('starting the sandbox from an empty database');
   const t0 = Date.now();
   let bootstrap: Facts['bootstrap'];
@@ -85,6 +89,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
   }
 
   const facts: TaskFacts[] = [];
+  let offline: OfflineFacts | undefined;
   const scans = new Map<string, Promise<LayerScan>>();
   for (const s of tasks) facts.push(await imageFacts(engine, s, step, scans));
   const running = new Map<string, Replica[]>();
@@ -101,6 +106,10 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       }
     };
     await sampleProcesses();
+    step('watching the connections and DNS lookups each replica tries');
+    const watches = new Map<string, Netwatch[]>();
+    for (const [service, list] of running)
+      watches.set(service, await Promise.all(list.map((r) => startNetwatch(plan, engine, r))));
     step('sending traffic through the TLS edge, with a planted patient name');
     const stopSampling = new AbortController();
     const memory = sampleMemory(
@@ -124,6 +133,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
             options.requests ?? 120,
             timeline,
           );
+          t.traces = await traceFacts(plan, engine, t.service);
           const smoke = options.loaded.taskOverlays[t.service.name]?.smokeCommand;
           if (smoke) {
             step(`running the smoke test of ${t.service.name}`);
@@ -154,6 +164,11 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       step('logging in through the identity provider and running the SCIM suite');
     identity = await identityFacts(plan, engine, options.loaded);
     await sampleProcesses();
+    const map = await sandboxMap(plan, engine);
+    for (const t of facts)
+      t.network = {
+        replicas: await Promise.all((watches.get(t.service.name) ?? []).map((w) => w.stop(map))),
+      };
     step('reading what each replica wrote, printed and kept');
     for (const t of facts) {
       for (const r of running.get(t.service.name) ?? [])
@@ -199,6 +214,17 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
         };
       }),
     );
+    step('starting each HTTP task again on a network with no route out, from an empty database');
+    offline = await offlineFacts(
+      plan,
+      engine,
+      emit,
+      Object.fromEntries(
+        tasks.map((s) => [s.name, options.loaded.taskOverlays[s.name]?.smokeCommand]),
+      ),
+      Math.min(budget, 90_000),
+      signal,
+    );
   }
   return {
     profile: plan.profile,
@@ -209,6 +235,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     bootstrap,
     tasks: facts,
     timeline,
+    ...(offline ? { offline } : {}),
   };
 }
 

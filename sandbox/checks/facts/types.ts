@@ -5,6 +5,9 @@ import type { ContainerProcess, FileChange, ImageDetails } from '../../engine/en
 import type { ServicePlan } from '../../plan/types.js';
 import type { TimelineSample } from '../types.js';
 import type { LayerScan } from './layers.js';
+import type { NetworkFacts } from './netwatch.js';
+import type { OfflineFacts } from './offline.js';
+import type { TraceFacts } from './traces.js';
 
 /**
  * What a check run observed, gathered once by sandbox/checks/facts/gather.ts. Each check turns
@@ -24,6 +27,8 @@ export interface Facts {
   tasks: TaskFacts[];
   /** Traffic, memory and steps over time, for the HTML report. */
   timeline: TimelineSample[];
+  /** The tasks started again on a network with no route out (sandbox/checks/facts/offline.ts). */
+  offline?: OfflineFacts;
   /** OIDC logins and SCIM suites of the tasks that declare them; absent when not gathered. */
   identity?: { sso: SsoFacts[]; scim: ScimFacts[] };
   /** The chaos phase, per HTTP task behind the edge; absent when it was not run (`--no-chaos`). */
@@ -70,6 +75,10 @@ export interface TaskFacts {
   hostProbes: HostProbe[];
   /** One replica stopped with SIGTERM and timed. */
   stop?: StopFacts;
+  /** Trace ids sent through the edge and the spans that came back (sandbox/checks/facts/traces.ts). */
+  traces?: TraceFacts;
+  /** Connections and DNS lookups each replica tried during the run (sandbox/checks/facts/netwatch.ts). */
+  network?: NetworkFacts;
 }
 
 export interface ReplicaFacts {

@@ -101,6 +101,25 @@ function task(
       },
     ],
     stop: { replica: 's-api-2', ms: 800, exitCode: 0, killed: false },
+    traces: {
+      sent: 20,
+      answered: 20,
+      spansReceived: 20,
+      matched: 20,
+      parentMatched: 20,
+      variables: ['OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318'],
+      examples: [],
+    },
+    network: {
+      replicas: [
+        {
+          replica: 's-api-1',
+          ms: 30_000,
+          connections: [{ address: '172.20.0.3', port: 5432, service: 'database', attempts: 2 }],
+          lookups: [{ name: 'database', sandbox: 'database', queries: 2 }],
+        },
+      ],
+    },
     ...over,
   };
 }
@@ -176,6 +195,19 @@ function facts(t: TaskFacts = task(), over: Partial<Facts> = {}): Facts {
           service: 'api',
           path: '/scim/v2',
           results: [{ id: 'create', title: 'creates a user', status: 'pass', detail: '' }],
+        },
+      ],
+    },
+    offline: {
+      network: 's_offline',
+      tasks: [
+        {
+          task: 'api',
+          replica: 's-api-offline-1',
+          healthy: true,
+          ms: 3000,
+          detail: 'GET /health → 200',
+          smoke: { exitCode: 0, output: [], timedOut: false },
         },
       ],
     },
