@@ -56,6 +56,7 @@ export async function execute(a: ChaosAction, ctx: ActionContext): Promise<Actio
     case 'kill': {
       const r = await pick(a, ctx);
       await killReplica(engine, r, ctx.emit, 'SIGKILL');
+      await gone(ctx, r);
       return { detail: `SIGKILL ${r.name}`, container: r.name, stops: [] };
     }
     case 'stop': {
@@ -96,6 +97,18 @@ export async function execute(a: ChaosAction, ctx: ActionContext): Promise<Actio
     }
     case 'replace-all':
       return ctx.platform.replaceAll(ctx, budgetMs);
+  }
+}
+
+/**
+ * Returns once the engine no longer lists a killed container as running (at most 5 s), so no
+ * reading of the sandbox taken after the kill counts it among the healthy replicas.
+ */
+async function gone(ctx: ActionContext, r: Replica): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const d = await ctx.engine.inspectContainer(r.id).catch(() => undefined);
+    if (d?.state !== 'running') return;
+    await sleep(100);
   }
 }
 

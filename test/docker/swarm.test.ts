@@ -117,7 +117,7 @@ describe.skipIf(!engine)('the reference service on a single-node Docker swarm', 
   it('lets Swarm replace killed tasks while traffic through the edge recovers', async () => {
     writeFileSync(
       join(dir, 'kills.yaml'),
-      '- { at: 3s, action: kill }\n- { at: 20s, action: kill, target: 1 }\n',
+      '- { at: 3s, action: kill }\n- { at: 16s, action: kill, target: 1 }\n',
     );
     const r = await rehearsal(
       [
@@ -127,7 +127,7 @@ describe.skipIf(!engine)('the reference service on a single-node Docker swarm', 
         '--scenario',
         'kills.yaml',
         '--duration',
-        '35',
+        '30',
         '--rps',
         '20',
         '--json',
