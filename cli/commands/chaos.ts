@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { describeAction, type ChaosAction } from '../../sandbox/chaos/action.js';
+import { dockerPlatform, type ChaosPlatform } from '../../sandbox/chaos/platform.js';
+import type { RecoveryFigures } from '../../sandbox/chaos/recovery-figures.js';
 import { readJournal } from '../../sandbox/chaos/journal.js';
 import { newSeed } from '../../sandbox/chaos/prng.js';
 import {
@@ -18,6 +20,7 @@ import { planFromDeclaration, type PlanRequest } from '../../sandbox/sandbox/res
 import { up } from '../../sandbox/sandbox/up.js';
 import { collect, parseCount, parseEnvFlags, type CommandContext } from '../context.js';
 import { interruptSignal } from '../signals.js';
+import { parseEngine } from './up.js';
 
 interface ChaosFlags {
   file?: string;
@@ -33,6 +36,7 @@ interface ChaosFlags {
   journal?: string;
   json?: boolean;
   down?: boolean;
+  engine?: string;
 }
 
 const common = (cmd: Command): Command =>
@@ -45,7 +49,12 @@ const common = (cmd: Command): Command =>
     .option('--dry-run', 'print the schedule of actions only; touch nothing')
     .option('--journal <file>', 'where to write the JSONL journal')
     .option('--json', 'print the report as JSON on stdout')
-    .option('--down', 'remove the sandbox afterwards (also on Ctrl-C)');
+    .option('--down', 'remove the sandbox afterwards (also on Ctrl-C)')
+    .option(
+      '--engine <engine>',
+      'docker (Rehearsal repairs), or swarm: the stack on a swarm, repaired by Swarm',
+      'docker',
+    );
 
 export function registerChaos(program: Command, ctx: () => CommandContext): void {
   common(
@@ -121,14 +130,20 @@ async function runCommand(
     overlays: loaded.taskOverlays,
   };
   const { bounds } = await chaosTarget(plan, s.service);
+  const onSwarm = parseEngine(flags.engine) === 'swarm';
+  // Loaded on demand: only a run on a swarm needs it.
+  const swarm = onSwarm ? await import('../../sandbox/swarm/index.js') : undefined;
+  const platform = swarm ? swarm.swarmPlatform() : dockerPlatform;
   if (scenarioFile) {
     const path = resolve(c.cwd, scenarioFile);
     s.actions = parseScenario(path, readText(path), bounds);
   }
+  refuseKinds(s.actions ?? [], platform, scenarioFile ?? 'the journal');
   const actions = chaosSchedule(
     s,
     bounds,
     plan.services.some((x) => x.role === 'database'),
+    platform.kinds,
   );
   if (flags.dryRun) return printSchedule(c, s, actions, Boolean(flags.json));
 
@@ -143,13 +158,16 @@ async function runCommand(
       ),
   );
   try {
-    await up(plan, { engine, emit: c.emit, signal: interrupt.signal });
+    if (swarm) await swarm.deploySwarm(plan, { engine, emit: c.emit, signal: interrupt.signal });
+    else await up(plan, { engine, emit: c.emit, signal: interrupt.signal });
     const report = await runChaos(
       plan,
       { ...s, actions },
-      { engine, emit: c.emit, signal: interrupt.signal, journalFile },
+      { engine, emit: c.emit, signal: interrupt.signal, journalFile, platform },
     ).finally(async () => {
-      if (flags.down) await down(plan.sandboxId, { engine, emit: c.emit });
+      if (!flags.down) return;
+      if (swarm) await swarm.removeSwarm(plan, { engine, emit: c.emit });
+      else await down(plan.sandboxId, { engine, emit: c.emit });
     });
     c.out(flags.json ? JSON.stringify(report, null, 2) : summary(report));
     const failed = report.verdicts.filter((v) => v.outcome === 'fail');
@@ -165,6 +183,20 @@ async function runCommand(
   } finally {
     interrupt.dispose();
   }
+}
+
+/** A scenario or journal may name actions the engine cannot take (on Swarm: disconnect, db-restart). */
+function refuseKinds(actions: ChaosAction[], platform: ChaosPlatform, source: string): void {
+  const refused = [...new Set(actions.map((a) => a.kind))].filter(
+    (k) => !platform.kinds.includes(k),
+  );
+  if (refused.length === 0) return;
+  throw new UserError(
+    `${source} asks for ${refused.join(', ')}, which chaos does not do on ${platform.engine}`,
+    {
+      hint: `On ${platform.engine} the actions are: ${platform.kinds.join(', ')}. Leave the others out, or run with --engine docker.`,
+    },
+  );
 }
 
 function readText(path: string): string {
@@ -194,6 +226,13 @@ function printSchedule(
       ...actions.map((a) => `  ${describeAction(a)}`),
     ].join('\n'),
   );
+}
+
+/** "Repaired by Swarm (this run): kill → healthy 6.1 s, → serving through the edge 6.4 s (mean of 3)". */
+function recoveryLine(f: RecoveryFigures, when: string): string {
+  const s = (ms: number | undefined) => (ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`);
+  const who = f.engine === 'swarm' ? 'Swarm' : "Rehearsal's supervisor (plain Docker)";
+  return `Repaired by ${who} (${when}): kill → replacement healthy ${s(f.healthyMeanMs)}, serving through the edge ${s(f.servingMeanMs)} (mean of ${f.kills}; worst ${s(f.servingMaxMs)})`;
 }
 
 function summary(r: ChaosReport): string {
@@ -229,6 +268,10 @@ function summary(r: ChaosReport): string {
             (serving.length
               ? `, kill → replacement serving ${(Math.max(...serving) / 1000).toFixed(1)} s at worst, ${(serving.reduce((a, b) => a + b, 0) / serving.length / 1000).toFixed(1)} s on average`
               : ''),
+          recoveryLine(r.recovery.this, 'this run'),
+          ...(r.recovery.other
+            ? [recoveryLine(r.recovery.other, `last run, ${r.recovery.other.at.slice(0, 16)}`)]
+            : []),
         ]
       : []),
     ...r.verdicts.map((v) => `${v.outcome.toUpperCase().padEnd(8)} ${v.requirement}: ${v.summary}`),

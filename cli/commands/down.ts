@@ -30,7 +30,12 @@ export function registerDown(program: Command, ctx: () => CommandContext): void 
       });
       if (parseEngine(opts.engine) === 'swarm') {
         const { removeSwarm } = await import('../../sandbox/swarm/deploy.js');
-        await removeSwarm(plan, { emit: c.emit });
+        await removeSwarm(plan, {
+          engine: await c.engine(),
+          emit: c.emit,
+          volumes: Boolean(opts.volumes),
+        });
+        if (opts.volumes) await forgetSecrets(plan.stateDir);
         return;
       }
       await down(plan.sandboxId, {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../sandbox/errors.js';
 import type { Plan } from '../../sandbox/plan/types.js';
+import type { SwarmNetworking } from '../../sandbox/swarm/stack.js';
 import { scheduleCron } from '../../sandbox/sandbox/cron.js';
 import { down } from '../../sandbox/sandbox/down.js';
 import { sandboxLogs } from '../../sandbox/sandbox/logs.js';
@@ -28,6 +29,8 @@ export interface UpFlags {
   healthTimeout?: string;
   /** `docker` (default): Rehearsal drives the engine; `swarm`: a Docker stack on a swarm. */
   engine?: string;
+  /** Swarm only: `dnsrr` (default, works without IPVS) or `vip`. */
+  endpointMode?: string;
   /** The global `--no-tui` sets it false; the dashboard shows only in a terminal anyway. */
   tui?: boolean;
 }
@@ -46,6 +49,11 @@ export function registerUp(program: Command, ctx: () => CommandContext): void {
     .option('--down', 'when following, remove the sandbox on Ctrl-C')
     .option('--health-timeout <seconds>', 'how long a replica may take to become healthy', '180')
     .option('--engine <engine>', 'docker, or swarm: deploy as a Docker stack', 'docker')
+    .option(
+      '--endpoint-mode <mode>',
+      'swarm: dnsrr (the service name resolves to every task) or vip (a virtual IP; needs IPVS)',
+      'dnsrr',
+    )
     .action(async (flags: UpFlags, cmd: Command) => {
       await runUp(ctx(), { ...flags, tui: cmd.optsWithGlobals<{ tui?: boolean }>().tui });
     });
@@ -70,7 +78,11 @@ export async function runUp(c: CommandContext, flags: UpFlags): Promise<void> {
       Object.values(loaded.taskOverlays).some((o) => o.replicas !== undefined),
     healthTimeoutMs: parseCount(flags.healthTimeout ?? '180', '--health-timeout') * 1000,
   };
-  if (swarm) return upOnSwarm(c, plan, loaded.warnings.map(formatProblem), upOptions);
+  if (swarm) {
+    const endpointMode = parseEndpointMode(flags.endpointMode);
+    const warnings = loaded.warnings.map(formatProblem);
+    return upOnSwarm(c, plan, warnings, { ...upOptions, networking: { endpointMode } });
+  }
   if (!flags.detach && wantsTui(flags.tui)) {
     // Loaded on demand: React and Ink are not needed on the plain path.
     const { upWithDashboard } = await import('../ui/dashboard/run.js');
@@ -120,18 +132,28 @@ export function parseEngine(value: string | undefined): 'docker' | 'swarm' {
   });
 }
 
+/** Which `--endpoint-mode` a stack's services get. */
+export function parseEndpointMode(value: string | undefined): 'dnsrr' | 'vip' {
+  if (value === undefined || value === 'dnsrr' || value === 'vip') return value ?? 'dnsrr';
+  throw new UserError(`--endpoint-mode ${value} is not a Swarm endpoint mode`, {
+    hint: 'Use --endpoint-mode dnsrr (works on any swarm) or --endpoint-mode vip (needs IPVS).',
+  });
+}
+
 async function upOnSwarm(
   c: CommandContext,
   plan: Plan,
   warnings: string[],
-  options: { healthTimeoutMs: number },
+  options: { healthTimeoutMs: number; networking: SwarmNetworking },
 ): Promise<void> {
   for (const message of warnings) c.emit({ type: 'warning', message });
   // Loaded on demand, like the dashboard: only a swarm deploy needs it.
   const { deploySwarm } = await import('../../sandbox/swarm/deploy.js');
+  const engine = await c.engine();
   const interrupt = interruptSignal();
   try {
-    await deploySwarm(plan, { emit: c.emit, signal: interrupt.signal, ...options });
+    await deploySwarm(plan, { engine, emit: c.emit, signal: interrupt.signal, ...options });
+    c.out(renderStatus(await status(plan, engine)));
   } finally {
     interrupt.dispose();
   }

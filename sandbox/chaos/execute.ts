@@ -6,18 +6,20 @@ import { drainAtEdge, edgeAdmin } from '../sandbox/edge-admin.js';
 import { httpProbe } from '../net/http-probe.js';
 import { readHealth } from '../sandbox/health.js';
 import { freeNumbers, listReplicas, type Replica } from '../sandbox/replicas.js';
-import { scale } from '../sandbox/scale.js';
 import { readDesired } from '../sandbox/state.js';
 import { killReplica } from '../sandbox/supervise.js';
 import { startReplicas } from '../sandbox/up.js';
 import { waitHealthy } from '../sandbox/health.js';
 import type { ChaosAction } from './action.js';
+import type { ChaosPlatform } from './platform.js';
 import type { StopTiming } from './verdicts.js';
 
 export interface ActionContext {
   plan: Plan;
   service: ServicePlan;
   engine: Engine;
+  /** Who repairs, scales and redeploys: Rehearsal on plain Docker, or Swarm. */
+  platform: ChaosPlatform;
   emit: Emit;
   /** Ctrl-C: a hold (pause, disconnect) ends early, and what it did is undone. */
   signal: AbortSignal;
@@ -35,8 +37,9 @@ export interface ActionOutcome {
 
 /** The running replicas of the task, sorted by name: what an action's `target` indexes. */
 export async function runningReplicas(ctx: ActionContext): Promise<Replica[]> {
-  return (await listReplicas(ctx.engine, ctx.plan.sandboxId, ctx.service.name))
-    .filter((r) => r.state === 'running' && r.labels['com.docker.compose.oneoff'] !== 'True')
+  return ctx.platform
+    .replicas(await listReplicas(ctx.engine, ctx.plan.sandboxId, ctx.service.name))
+    .filter((r) => r.state === 'running')
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -47,10 +50,13 @@ export async function runningReplicas(ctx: ActionContext): Promise<Replica[]> {
 export async function execute(a: ChaosAction, ctx: ActionContext): Promise<ActionOutcome> {
   const { engine, service } = ctx;
   const budgetMs = service.stopGraceSeconds * 1000;
+  if (!ctx.platform.kinds.includes(a.kind))
+    throw new Error(`${a.kind} is not an action chaos takes on ${ctx.platform.engine}`);
   switch (a.kind) {
     case 'kill': {
       const r = await pick(a, ctx);
       await killReplica(engine, r, ctx.emit, 'SIGKILL');
+      await gone(ctx, r);
       return { detail: `SIGKILL ${r.name}`, container: r.name, stops: [] };
     }
     case 'stop': {
@@ -67,7 +73,7 @@ export async function execute(a: ChaosAction, ctx: ActionContext): Promise<Actio
       return hold(a, ctx);
     case 'scale': {
       const to = a.to ?? service.replicas;
-      const r = await scale(ctx.plan, service.name, to, { engine, emit: ctx.emit });
+      const r = await ctx.platform.scale(ctx.plan, service.name, to, { engine, emit: ctx.emit });
       return {
         detail: `scaled to ${to}${r.added.length ? `, added ${r.added.join(', ')}` : ''}${r.removed.length ? `, removed ${r.removed.join(', ')}` : ''}`,
         stops: [],
@@ -90,7 +96,19 @@ export async function execute(a: ChaosAction, ctx: ActionContext): Promise<Actio
       };
     }
     case 'replace-all':
-      return replaceAll(ctx, budgetMs);
+      return ctx.platform.replaceAll(ctx, budgetMs);
+  }
+}
+
+/**
+ * Returns once the engine no longer lists a killed container as running (at most 5 s), so no
+ * reading of the sandbox taken after the kill counts it among the healthy replicas.
+ */
+async function gone(ctx: ActionContext, r: Replica): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const d = await ctx.engine.inspectContainer(r.id).catch(() => undefined);
+    if (d?.state !== 'running') return;
+    await sleep(100);
   }
 }
 
@@ -148,7 +166,7 @@ async function hold(a: ChaosAction, ctx: ActionContext): Promise<ActionOutcome> 
  * ones (the count never drops below the desired one), and once they are healthy every old one is
  * drained at the edge and stopped together.
  */
-async function replaceAll(ctx: ActionContext, budgetMs: number): Promise<ActionOutcome> {
+export async function replaceAll(ctx: ActionContext, budgetMs: number): Promise<ActionOutcome> {
   const { engine, plan, service } = ctx;
   const old = await runningReplicas(ctx);
   const want = (await readDesired(plan.stateDir))?.[service.name] ?? old.length;
@@ -208,8 +226,8 @@ export interface RecoveryReading {
 export async function readRecovery(ctx: ActionContext): Promise<RecoveryReading> {
   const db = ctx.plan.services.find((s) => s.role === 'database');
   const want = (await readDesired(ctx.plan.stateDir))?.[ctx.service.name] ?? ctx.service.replicas;
-  const all = (await listReplicas(ctx.engine, ctx.plan.sandboxId, ctx.service.name)).filter(
-    (r) => r.labels['com.docker.compose.oneoff'] !== 'True',
+  const all = ctx.platform.replicas(
+    await listReplicas(ctx.engine, ctx.plan.sandboxId, ctx.service.name),
   );
   const running = all.filter((r) => r.state === 'running');
   const healthy = (await Promise.all(running.map((r) => answers(ctx, r)))).filter(Boolean).length;

@@ -5,9 +5,7 @@ import { AbortedError, UserError } from '../errors.js';
 import type { Emit, RehearsalEvent } from '../events.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { listReplicas } from '../sandbox/replicas.js';
-import { scale } from '../sandbox/scale.js';
 import { readDesired } from '../sandbox/state.js';
-import { supervise } from '../sandbox/supervise.js';
 import type { TaskOverlay } from '../declaration/types.js';
 import { REFERENCE_SERVICE_IMAGE } from '../images/catalogue.js';
 import { edgeTarget } from '../traffic/edge-client.js';
@@ -16,7 +14,9 @@ import { hasWrites, resolveTraffic, type TrafficSpec } from '../traffic/journeys
 import type { WebSocketFigures } from '../traffic/websocket-traffic.js';
 import { attributedTo, type ActionWindow } from './attribution.js';
 import { personaLogin } from './persona.js';
-import { describeAction, type ChaosAction } from './action.js';
+import { CHAOS_KINDS, describeAction, type ChaosAction, type ChaosKind } from './action.js';
+import { dockerPlatform, type ChaosPlatform } from './platform.js';
+import { recordRecovery, recoveryFigures, type RecoveryFigures } from './recovery-figures.js';
 import { execute, type ActionContext } from './execute.js';
 import { RecoveryMonitor } from './recovery.js';
 import { Journal, type JournalHead } from './journal.js';
@@ -67,11 +67,15 @@ export interface ActionResult {
   /** WebSockets that dropped in its window (each reconnected). */
   socketDrops: number;
   recoveredMs: number;
+  /** kill: time from the kill until a replacement was healthy (on Swarm: by Swarm's health check). */
+  replacementHealthyMs?: number;
   /** kill: time from the kill until a replacement answered traffic. */
   replacementServingMs?: number;
 }
 
 export interface ChaosReport {
+  /** Who repaired the faults: Rehearsal's supervisor on plain Docker, or Swarm. */
+  engine: ChaosPlatform['engine'];
   seed: number;
   sandboxId: string;
   service: string;
@@ -79,6 +83,8 @@ export interface ChaosReport {
   interrupted: boolean;
   actions: ActionResult[];
   verdicts: Verdict[];
+  /** Kill → replacement figures of this run, and of the last run on the other engine. */
+  recovery: { this: RecoveryFigures; other?: RecoveryFigures };
   traffic: {
     requests: number;
     seconds: number;
@@ -126,6 +132,7 @@ export function chaosSchedule(
   settings: ChaosSettings,
   bounds: Bounds,
   database: boolean,
+  kinds: readonly ChaosKind[] = CHAOS_KINDS,
 ): ChaosAction[] {
   return (
     settings.actions ??
@@ -135,6 +142,7 @@ export function chaosSchedule(
       perMinute: settings.perMinute,
       bounds,
       database,
+      kinds,
     })
   );
 }
@@ -149,14 +157,22 @@ export function chaosSchedule(
 export async function runChaos(
   plan: Plan,
   settings: ChaosSettings,
-  options: { engine: Engine; emit: Emit; signal: AbortSignal; journalFile: string },
+  options: {
+    engine: Engine;
+    emit: Emit;
+    signal: AbortSignal;
+    journalFile: string;
+    /** Plain Docker (Rehearsal repairs) unless given. */
+    platform?: ChaosPlatform;
+  },
 ): Promise<ChaosReport> {
   const { engine, signal } = options;
+  const platform = options.platform ?? dockerPlatform;
   const { service, bounds } = await chaosTarget(plan, settings.service);
   const target = edgeTarget(plan, service.name);
   if (!target) throw new UserError('this sandbox has no TLS edge to send traffic through');
   const database = plan.services.some((s) => s.role === 'database');
-  const actions = chaosSchedule(settings, bounds, database);
+  const actions = chaosSchedule(settings, bounds, database, platform.kinds);
   const journal = new Journal(options.journalFile, {
     type: 'journal.head',
     version: 1,
@@ -254,11 +270,11 @@ export async function runChaos(
   };
 
   const supervisor = new AbortController();
-  const supervising = supervise(plan, { engine, emit, signal: supervisor.signal });
+  const supervising = platform.repair(plan, { engine, emit, signal: supervisor.signal });
   await refresh();
   for (const id of idsByName.values()) initial.add(id);
   const roster = setInterval(() => void refresh(), 1000);
-  const ctx: ActionContext = { plan, service, engine, emit, signal, clock };
+  const ctx: ActionContext = { plan, service, engine, platform, emit, signal, clock };
 
   emit({
     type: 'chaos.planned',
@@ -372,6 +388,8 @@ export async function runChaos(
           };
           if (a.kind === 'kill') {
             const fresh = [...idsByName.values()].filter((id) => !before.has(id));
+            const healthy = healthyAt.filter((h) => h.id && fresh.includes(h.id)).map((h) => h.at);
+            if (healthy.length) result.replacementHealthyMs = Math.min(...healthy) - startAt;
             await settleServing(traffic, fresh, startAt, result);
           }
           results.push(result);
@@ -404,7 +422,7 @@ export async function runChaos(
     await monitor.stop();
     await Promise.all(settling);
     results.sort((x, y) => x.action.seq - y.action.seq);
-    await restoreCount(plan, service, bounds.initial, { engine, emit });
+    await restoreCount(plan, service, bounds.initial, platform, { engine, emit });
     const checks = signal.aborted || failure ? [] : await traffic.verify(traffic.ledger.acked());
     const end = clock();
     const added: NewReplica[] = healthyAt
@@ -447,7 +465,9 @@ export async function runChaos(
     }
     const overall = traffic.figures.overall();
     const seconds = Math.max(0.001, end / 1000);
+    const figures = recoveryFigures(platform.engine, results);
     report = {
+      engine: platform.engine,
       seed: settings.seed,
       sandboxId: plan.sandboxId,
       service: service.name,
@@ -455,6 +475,7 @@ export async function runChaos(
       interrupted: signal.aborted,
       actions: results,
       verdicts,
+      recovery: await recordRecovery(plan.stateDir, figures),
       traffic: {
         requests: traffic.figures.total.requests,
         seconds: Math.round(seconds * 10) / 10,
@@ -494,10 +515,11 @@ async function restoreCount(
   plan: Plan,
   service: ServicePlan,
   count: number,
+  platform: ChaosPlatform,
   options: { engine: Engine; emit: Emit },
 ): Promise<void> {
   const desired = (await readDesired(plan.stateDir))?.[service.name];
-  if (desired !== count) await scale(plan, service.name, count, options);
+  if (desired !== count) await platform.scale(plan, service.name, count, options);
 }
 
 /** A replacement that had not served yet when the kill's window closed: note it when it does. */

@@ -18,6 +18,8 @@ export interface ScheduleOptions {
   bounds: Bounds;
   /** False when the sandbox has no database: no db-restart. */
   database: boolean;
+  /** The kinds the engine can carry out (all when absent). */
+  kinds?: readonly ChaosKind[];
 }
 
 /** How often each kind is drawn, relative to the others. */
@@ -83,6 +85,7 @@ function allowedKinds(o: ScheduleOptions, replicas: number): [ChaosKind, number]
   const faults = replicas - 1 >= o.bounds.min;
   const scalable = o.bounds.max > o.bounds.min;
   return (Object.entries(WEIGHTS) as [ChaosKind, number][]).filter(([k]) => {
+    if (o.kinds && !o.kinds.includes(k)) return false;
     if (k === 'kill' || k === 'stop' || k === 'pause' || k === 'disconnect') return faults;
     if (k === 'scale') return scalable;
     if (k === 'db-restart') return o.database;

@@ -53,6 +53,7 @@ export async function writeEdgeFiles(plan: Plan, emit: Emit, now = new Date()): 
       message: `created a local CA (${ca.paths.dir}); \`rehearsal trust\` makes your browser trust it`,
     });
   }
+  const sameRoot = (await existing(join(plan.stateDir, EDGE_FILES.root))) === ca.rootPem;
   await writeStateFile(plan.stateDir, EDGE_FILES.root, ca.rootPem, 0o644);
   await writeStateFile(
     plan.stateDir,
@@ -60,12 +61,16 @@ export async function writeEdgeFiles(plan: Plan, emit: Emit, now = new Date()): 
     caBundle(rootCertificates.join('\n'), ca.rootPem),
     0o644,
   );
-  await writeStateFile(
-    plan.stateDir,
-    EDGE_FILES.truststore,
-    javaTruststore(ca.rootPem, undefined, [...rootCertificates]),
-    0o644,
-  );
+  // A truststore's bytes differ at every writing (random salt): it is kept while its root is the
+  // same, so a Swarm redeploy sees an unchanged config and leaves the running tasks alone.
+  if (!sameRoot || !(await existing(join(plan.stateDir, EDGE_FILES.truststore)))) {
+    await writeStateFile(
+      plan.stateDir,
+      EDGE_FILES.truststore,
+      javaTruststore(ca.rootPem, undefined, [...rootCertificates]),
+      0o644,
+    );
+  }
   if (!plan.proxy) return;
   await writeStateFile(plan.stateDir, EDGE_FILES.proxyConfig, proxyConfig(plan.proxy), 0o644);
   await writeStateFile(

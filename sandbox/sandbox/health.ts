@@ -3,6 +3,7 @@ import type { ContainerDetails, Engine } from '../engine/engine.js';
 import { AbortedError, UserError } from '../errors.js';
 import { httpProbe } from '../net/http-probe.js';
 import type { ServicePlan } from '../plan/types.js';
+import { SWARM_TASK_NAME } from './replicas.js';
 
 export type ReplicaHealth = 'healthy' | 'starting' | 'unhealthy' | 'stopped';
 
@@ -35,6 +36,15 @@ export async function readHealth(
   }
   if (details.health === 'unhealthy')
     return { health: 'unhealthy', detail: 'Docker health check failing', details };
+  // A Swarm task publishes nothing to probe: Swarm's health check (the stack's) is its health.
+  if (details.labels[SWARM_TASK_NAME]) {
+    const ok = details.health === 'healthy';
+    return {
+      health: ok ? 'healthy' : 'starting',
+      detail: `Swarm health check ${details.health}`,
+      details,
+    };
+  }
   if (service.healthcheck && details.health !== 'healthy') {
     return { health: 'starting', detail: `Docker health check ${details.health}`, details };
   }

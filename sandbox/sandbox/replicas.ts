@@ -13,7 +13,11 @@ export interface Replica extends ContainerSummary {
   number: number;
 }
 
-/** The sandbox's containers, with service and replica number read from compose's labels. */
+/**
+ * The sandbox's containers, with service and replica number read from compose's labels. A Swarm
+ * task's container (`rehearsal up --engine swarm`) has no number label: its number is the
+ * task's slot, from the task name Swarm gives it (`<stack>_<service>.<slot>.<task id>`).
+ */
 export async function listReplicas(
   engine: Engine,
   sandboxId: string,
@@ -26,10 +30,19 @@ export async function listReplicas(
     .map((c) => ({
       ...c,
       service: c.labels[LABEL.composeService] ?? '',
-      number: Number(c.labels[LABEL.composeNumber] ?? 0),
+      number: Number(c.labels[LABEL.composeNumber] ?? swarmSlot(c.labels) ?? 0),
     }))
     .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
 }
+
+/** The slot of a Swarm task's container, from its task name; undefined for other containers. */
+export function swarmSlot(labels: Record<string, string>): number | undefined {
+  const m = /\.(\d+)\.[a-z0-9]+$/.exec(labels[SWARM_TASK_NAME] ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Swarm's own label on a task's container: the task's name. */
+export const SWARM_TASK_NAME = 'com.docker.swarm.task.name';
 
 /** Newest first: the order in which a scale-down removes replicas. */
 export function newestFirst(replicas: Replica[]): Replica[] {

@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import type { Emit } from '../events.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, ServicePlan } from '../plan/types.js';
 import { drainAtEdge, edgeAdmin } from './edge-admin.js';
 import { waitHealthy } from './health.js';
 import { containerName, freeNumbers, listReplicas, newestFirst } from './replicas.js';
@@ -27,22 +27,7 @@ export async function scale(
   options: ScaleOptions,
 ): Promise<{ added: string[]; removed: string[] }> {
   const { engine, emit } = options;
-  const s = plan.services.find((x) => x.name === serviceName);
-  const tasks = plan.services.filter((x) => x.role === 'task').map((x) => x.name);
-  if (!s || s.role !== 'task') {
-    throw new UserError(`"${serviceName}" is not a task of sandbox "${plan.sandboxId}"`, {
-      hint: `Scale one of: ${tasks.join(', ') || '(no scalable tasks)'}.`,
-    });
-  }
-  const max = s.instancesMaximum ?? Number.POSITIVE_INFINITY;
-  if (!Number.isInteger(count) || count < s.instancesMinimum || count > max) {
-    throw new UserError(
-      `cannot scale "${s.name}" to ${count}: the declaration allows ${s.instancesMinimum}..${Number.isFinite(max) ? max : 'unlimited'} instances`,
-      {
-        hint: 'instances_minimum and instances_maximum in marketplace.json bound every scaling action; pick a count inside them.',
-      },
-    );
-  }
+  const s = scalableTask(plan, serviceName, count);
   const running = (await listReplicas(engine, plan.sandboxId, s.name)).filter(
     (r) => r.state === 'running',
   );
@@ -88,4 +73,25 @@ export async function scale(
     emit({ type: 'replica.removed', service: s.name, replica: r.number, container: r.name });
   }
   return { added: started.map((r) => r.name), removed: removing.map((r) => r.name) };
+}
+
+/** The task `serviceName` names, when `count` is within its declared bounds; else why not. */
+export function scalableTask(plan: Plan, serviceName: string, count: number): ServicePlan {
+  const s = plan.services.find((x) => x.name === serviceName);
+  const tasks = plan.services.filter((x) => x.role === 'task').map((x) => x.name);
+  if (!s || s.role !== 'task') {
+    throw new UserError(`"${serviceName}" is not a task of sandbox "${plan.sandboxId}"`, {
+      hint: `Scale one of: ${tasks.join(', ') || '(no scalable tasks)'}.`,
+    });
+  }
+  const max = s.instancesMaximum ?? Number.POSITIVE_INFINITY;
+  if (!Number.isInteger(count) || count < s.instancesMinimum || count > max) {
+    throw new UserError(
+      `cannot scale "${s.name}" to ${count}: the declaration allows ${s.instancesMinimum}..${Number.isFinite(max) ? max : 'unlimited'} instances`,
+      {
+        hint: 'instances_minimum and instances_maximum in marketplace.json bound every scaling action; pick a count inside them.',
+      },
+    );
+  }
+  return s;
 }

@@ -12,7 +12,7 @@ import type { Plan } from '../plan/types.js';
  */
 export const STATE_FILES = { compose: 'compose.yaml', env: '.env', plan: 'plan.json' } as const;
 
-async function writeAtomic(file: string, text: string, mode = 0o644): Promise<void> {
+export async function writeAtomic(file: string, text: string, mode = 0o644): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     await writeFile(tmp, text, { mode });

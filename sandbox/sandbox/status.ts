@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { Plan } from '../plan/types.js';
 import { readHealth, type ReplicaHealth } from './health.js';
-import { listReplicas } from './replicas.js';
+import { listReplicas, SWARM_TASK_NAME } from './replicas.js';
 
 export interface ReplicaStatus {
   service: string;
@@ -39,7 +39,10 @@ export async function status(
   engine: Engine,
   now: () => number = Date.now,
 ): Promise<SandboxStatus> {
-  const replicas = await listReplicas(engine, plan.sandboxId);
+  // Swarm keeps the containers of ended tasks as history; they are not the stack's replicas.
+  const replicas = (await listReplicas(engine, plan.sandboxId)).filter(
+    (r) => !(r.labels[SWARM_TASK_NAME] && (r.state === 'exited' || r.state === 'dead')),
+  );
   const rows = await Promise.all(
     replicas.map(async (r): Promise<ReplicaStatus> => {
       const service = plan.services.find((s) => s.name === r.service);

@@ -36,22 +36,9 @@ export interface UpOptions {
 export async function up(plan: Plan, options: UpOptions): Promise<void> {
   const { engine, emit, signal } = options;
   const start = Date.now();
-  if (plan.unbound.length > 0) {
-    const list = plan.unbound.map((u) => `${u.service}: ${u.key} (${u.description})`).join('\n  ');
-    throw new UserError(`required variables have no value:\n  ${list}`, {
-      hint: 'Give each a value in rehearsal.yaml (`env: { KEY: value }`), bind it (`bind: { KEY: database.url }`), or pass `--env KEY=VALUE`.',
-    });
-  }
+  refuseUnbound(plan);
   await refuseForeignSandbox(engine, plan);
-  emit({
-    type: 'plan.ready',
-    sandboxId: plan.sandboxId,
-    services: plan.services.map((s) => ({ name: s.name, role: s.role, replicas: s.replicas })),
-    notes: plan.notes,
-  });
-  emit({ type: 'state.written', dir: plan.stateDir, files: await writeState(plan) });
-  await writeEdgeFiles(plan, emit);
-  await writeIdpFiles(plan);
+  await prepareState(plan, emit);
 
   const seen = new Set<string>();
   for (const s of plan.services) {
@@ -91,6 +78,28 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
     sandboxId: plan.sandboxId,
     ms: Date.now() - start,
     replicas: total,
+  });
+}
+
+/** Announces the plan and writes its state folder: compose model, secrets, TLS and IdP files. */
+export async function prepareState(plan: Plan, emit: Emit): Promise<void> {
+  emit({
+    type: 'plan.ready',
+    sandboxId: plan.sandboxId,
+    services: plan.services.map((s) => ({ name: s.name, role: s.role, replicas: s.replicas })),
+    notes: plan.notes,
+  });
+  emit({ type: 'state.written', dir: plan.stateDir, files: await writeState(plan) });
+  await writeEdgeFiles(plan, emit);
+  await writeIdpFiles(plan);
+}
+
+/** A plan whose required variables lack a value cannot start: says which and how to give them. */
+export function refuseUnbound(plan: Plan): void {
+  if (plan.unbound.length === 0) return;
+  const list = plan.unbound.map((u) => `${u.service}: ${u.key} (${u.description})`).join('\n  ');
+  throw new UserError(`required variables have no value:\n  ${list}`, {
+    hint: 'Give each a value in rehearsal.yaml (`env: { KEY: value }`), bind it (`bind: { KEY: database.url }`), or pass `--env KEY=VALUE`.',
   });
 }
 

@@ -6,9 +6,14 @@ import { execa } from 'execa';
 import { AbortedError, UserError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { Plan } from '../plan/types.js';
-import { writeEdgeFiles, writeStateFile } from '../sandbox/edge-files.js';
-import { writeIdpFiles } from '../sandbox/idp-files.js';
-import { writeState } from '../sandbox/state.js';
+import { writeStateFile } from '../sandbox/edge-files.js';
+import type { Engine } from '../engine/engine.js';
+import { sandboxFilter } from '../labels.js';
+import { ensureImage } from '../sandbox/images.js';
+import { listReplicas, SWARM_TASK_NAME } from '../sandbox/replicas.js';
+import { writeDesired } from '../sandbox/state.js';
+import { prepareState, refuseUnbound } from '../sandbox/up.js';
+import { plainContainers, startEdge } from './edge.js';
 import { fileKey, SECRETS_DIR, swarmStackYaml, type SwarmNetworking } from './stack.js';
 
 export const STACK_FILE = 'stack.yaml';
@@ -30,6 +35,7 @@ export const dockerCli: DockerCli = async (args, options) => {
 };
 
 export interface SwarmDeployOptions {
+  engine: Engine;
   emit: Emit;
   networking?: SwarmNetworking;
   docker?: DockerCli;
@@ -40,16 +46,18 @@ export interface SwarmDeployOptions {
 
 /**
  * `rehearsal up --engine swarm`: writes the sandbox's state and TLS files as `up` does, the
- * secrets one per file (0600) for Swarm to carry, and `stack.yaml`; deploys it with
- * `docker stack deploy` (secrets in its environment, never on its command line); then waits
- * until every service runs all its replicas.
+ * secrets one per file (0600) for Swarm to carry, and `stack.yaml`; makes sure every image is on
+ * the engine; deploys the stack with `docker stack deploy` (secrets in its environment, never on
+ * its command line; images used as they are on the node, no registry asked); waits until every
+ * service runs all its replicas, healthy where it has a health check; then starts the TLS edge
+ * beside the stack on 127.0.0.1 (swarm/edge.ts) and records the desired counts.
  */
 export async function deploySwarm(plan: Plan, options: SwarmDeployOptions): Promise<void> {
+  const { engine, emit, signal } = options;
   const docker = options.docker ?? dockerCli;
   const start = Date.now();
-  options.emit({ type: 'state.written', dir: plan.stateDir, files: await writeState(plan) });
-  await writeEdgeFiles(plan, options.emit);
-  await writeIdpFiles(plan);
+  refuseUnbound(plan);
+  await prepareState(plan, emit);
   for (const [name, value] of Object.entries(plan.secrets))
     await writeStateFile(plan.stateDir, `${SECRETS_DIR}/${name}`, value, 0o600);
   const yaml = swarmStackYaml(plan, {
@@ -57,36 +65,116 @@ export async function deploySwarm(plan: Plan, options: SwarmDeployOptions): Prom
     ...(options.networking ? { networking: options.networking } : {}),
   });
   await writeStateFile(plan.stateDir, STACK_FILE, yaml, 0o644);
+  for (const tag of new Set(plan.services.map((s) => s.image.tag))) {
+    if (signal?.aborted) throw new AbortedError();
+    const image = plan.services.find((s) => s.image.tag === tag)!.image;
+    await ensureImage(engine, image, emit, signal);
+  }
   const r = await docker(
-    ['stack', 'deploy', '--compose-file', STACK_FILE, '--prune', plan.sandboxId],
+    [
+      'stack',
+      'deploy',
+      '--compose-file',
+      STACK_FILE,
+      '--prune',
+      // The images are on this engine (built or pulled above); a registry may not be reachable.
+      '--resolve-image',
+      'never',
+      plan.sandboxId,
+    ],
     // execa adds these to the process's own environment; `docker stack deploy` interpolates them.
     { cwd: plan.stateDir, env: plan.secrets },
   );
   if (r.exitCode !== 0) throw deployError(r.stderr);
   const replicas = await waitForReplicas(plan, docker, options);
-  options.emit({
+  for (const task of await listReplicas(engine, plan.sandboxId)) {
+    if (task.state === 'running' && task.labels[SWARM_TASK_NAME])
+      emit({
+        type: 'replica.healthy',
+        service: task.service,
+        replica: task.number,
+        container: task.name,
+        ms: Date.now() - start,
+      });
+  }
+  const edge = await startEdge(plan, options);
+  await writeDesired(
+    plan.stateDir,
+    Object.fromEntries(
+      plan.services.filter((s) => s.role !== 'cron').map((s) => [s.name, s.replicas]),
+    ),
+  );
+  emit({
     type: 'sandbox.ready',
     sandboxId: plan.sandboxId,
     ms: Date.now() - start,
-    replicas,
+    replicas: replicas + edge,
   });
 }
 
-/** `rehearsal down --engine swarm`: removes the stack (services, network, configs, secrets). */
+/**
+ * `rehearsal down --engine swarm`: removes the edge, then the stack (services, network, configs,
+ * secrets), and waits until no container or network labelled with the sandbox is left (Swarm
+ * stops the tasks and removes the network in the background); the volumes too when asked.
+ */
 export async function removeSwarm(
   plan: Plan,
-  options: { emit: Emit; docker?: DockerCli },
-): Promise<void> {
+  options: {
+    engine: Engine;
+    emit: Emit;
+    docker?: DockerCli;
+    volumes?: boolean;
+    timeoutMs?: number;
+    pollMs?: number;
+  },
+): Promise<{ containers: number; networks: number; volumes: number }> {
+  const { engine, emit } = options;
   const docker = options.docker ?? dockerCli;
+  const plain = await plainContainers(engine, plan.sandboxId);
+  for (const c of plain) {
+    emit({
+      type: 'replica.stopping',
+      service: c.service,
+      replica: c.number,
+      container: c.name,
+      reason: 'down',
+    });
+    await engine.removeContainer(c.id, { force: true });
+    emit({ type: 'replica.removed', service: c.service, replica: c.number, container: c.name });
+  }
+  const tasks = (await listReplicas(engine, plan.sandboxId)).length;
   const r = await docker(['stack', 'rm', plan.sandboxId], {});
-  if (r.exitCode !== 0) throw deployError(r.stderr);
-  options.emit({
-    type: 'sandbox.removed',
-    sandboxId: plan.sandboxId,
-    containers: 0,
-    networks: 0,
-    volumes: 0,
-  });
+  if (r.exitCode !== 0 && !/nothing found in stack/i.test(r.stderr + r.stdout))
+    throw deployError(r.stderr);
+  const filter = sandboxFilter(plan.sandboxId);
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  let networks = 0;
+  for (;;) {
+    const left = await listReplicas(engine, plan.sandboxId);
+    const nets = await engine.listNetworks(filter);
+    networks = Math.max(networks, nets.length);
+    if (left.length === 0 && nets.length === 0) break;
+    // The network goes once its last task has; a network the stack never owned is removed here.
+    if (left.length === 0) for (const n of nets) await engine.removeNetwork(n.name).catch(() => {});
+    if (Date.now() > deadline) {
+      throw new UserError(
+        `the stack ${plan.sandboxId} is still going away: ${[...left.map((c) => c.name), ...nets.map((n) => n.name)].join(', ')}`,
+        {
+          hint: `Run \`rehearsal down --engine swarm\` again, or see \`docker stack ps ${plan.sandboxId}\`.`,
+        },
+      );
+    }
+    await sleep(options.pollMs ?? 500);
+  }
+  let volumes = 0;
+  if (options.volumes) {
+    const list = await engine.listVolumes(filter);
+    for (const v of list) await engine.removeVolume(v.name);
+    volumes = list.length;
+  }
+  const result = { containers: plain.length + tasks, networks, volumes };
+  emit({ type: 'sandbox.removed', sandboxId: plan.sandboxId, ...result });
+  return result;
 }
 
 /**

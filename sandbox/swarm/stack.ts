@@ -3,21 +3,28 @@ import { deployKeys } from '../export/compose.js';
 import { secretReferences } from '../export/portable.js';
 import { LABEL } from '../labels.js';
 import { composeHealthcheck, serviceLabels, volumeKey } from '../plan/compose.js';
-import type { FilePlan, Plan, ServicePlan } from '../plan/types.js';
+import type { FilePlan, HttpProbePlan, Plan, ServicePlan } from '../plan/types.js';
 import { VERSION } from '../version.js';
 
 /**
- * How a stack reaches its services. Real clusters have the ingress routing mesh and service
- * VIPs; a kernel without IPVS (as on Rehearsal's CI machine) has neither, but `dnsrr` (the
- * service name resolves to every task) and ports published in `host` mode work everywhere.
+ * How the stack's services are found on its network. Real clusters give each service a virtual
+ * IP (`vip`, balanced by IPVS); a kernel without IPVS (as on Rehearsal's CI machine) has none,
+ * while `dnsrr` (the service name resolves to every task) works everywhere. Nothing of the
+ * stack is published on the host in either mode: Swarm publishes on 0.0.0.0 only (host mode
+ * and the routing mesh alike), so the TLS edge runs beside the stack as a plain container on
+ * 127.0.0.1, attached to the stack's overlay network (swarm/edge.ts).
  */
 export interface SwarmNetworking {
-  publish: 'host' | 'ingress';
   endpointMode: 'dnsrr' | 'vip';
 }
 
 /** What works on any engine, including one without IPVS. */
-export const PORTABLE_NETWORKING: SwarmNetworking = { publish: 'host', endpointMode: 'dnsrr' };
+export const PORTABLE_NETWORKING: SwarmNetworking = { endpointMode: 'dnsrr' };
+
+/** The Swarm service of a plan's service: `docker stack deploy` prefixes the stack's name. */
+export function swarmServiceName(sandboxId: string, service: string): string {
+  return `${sandboxId}_${service}`;
+}
 
 export interface SwarmStackOptions {
   networking?: SwarmNetworking;
@@ -34,10 +41,11 @@ export const SECRETS_DIR = 'secrets';
 /**
  * The plan as a Docker stack (compose file format 3.8, for `docker stack deploy`): every
  * long-running service with `deploy` keys (replicas, memory limit, restart, update and rollback),
- * health checks, the edge and other helpers on one attachable overlay network carrying the
- * sandbox's host names as aliases, the sandbox's secrets as Swarm secrets, and the files Rehearsal
- * copies into containers as Swarm configs (or secrets, when only their owner may read them).
- * Cron tasks are not in it: Swarm has no schedule, so Rehearsal runs them as one-off tasks.
+ * health checks, the database and the IdP on one attachable overlay network, the sandbox's
+ * secrets as Swarm secrets, and the files Rehearsal copies into containers as Swarm configs (or
+ * secrets, when only their owner may read them). Nothing is published on the host. Not in it:
+ * the TLS edge (a plain container on 127.0.0.1 beside the stack, carrying the sandbox's host
+ * names as aliases on its network) and cron tasks (Swarm has no schedule).
  * Variables keep compose's `${NAME}` syntax, filled in by `docker stack deploy` from its
  * environment, because a vendor's task reads its settings from variables, not files.
  */
@@ -50,7 +58,8 @@ export function swarmStackModel(
   const secrets: Record<string, unknown> = {};
   const configs: Record<string, unknown> = {};
   const services: Record<string, unknown> = {};
-  for (const s of plan.services.filter((x) => x.role !== 'cron')) {
+  const labels = { [LABEL.sandbox]: plan.sandboxId, [LABEL.version]: VERSION };
+  for (const s of plan.services.filter((x) => x.role !== 'cron' && x.role !== 'proxy')) {
     const service = stackService(plan, s, networking);
     const used = usedSecrets(plan, s);
     const mounted = [
@@ -58,9 +67,9 @@ export function swarmStackModel(
       ...(s.files ?? []).filter(isPrivate).map((f) => fileMount(f)),
     ];
     for (const name of used)
-      secrets[name] = { name: nameOf(name), file: `./${SECRETS_DIR}/${name}` };
+      secrets[name] = { name: nameOf(name), file: `./${SECRETS_DIR}/${name}`, labels };
     for (const f of s.files ?? []) {
-      const entry = { name: nameOf(fileKey(f)), file: `./${f.source}` };
+      const entry = { name: nameOf(fileKey(f)), file: `./${f.source}`, labels };
       if (isPrivate(f)) secrets[fileKey(f)] = entry;
       else configs[fileKey(f)] = entry;
     }
@@ -69,7 +78,6 @@ export function swarmStackModel(
     if (shared.length > 0) service.configs = shared;
     services[s.name] = service;
   }
-  const labels = { [LABEL.sandbox]: plan.sandboxId, [LABEL.version]: VERSION };
   return {
     version: '3.8',
     services,
@@ -108,25 +116,40 @@ function stackService(
   const out: Record<string, unknown> = { image: s.image.tag };
   if (s.command) out.command = s.command;
   if (Object.keys(s.environment).length > 0) out.environment = s.environment;
-  const published = Object.entries(s.hostPorts ?? {});
-  if (published.length > 0) {
-    out.ports = published.map(([target, port]) => ({
-      target: Number(target),
-      published: port,
-      protocol: 'tcp',
-      mode: networking.publish,
-    }));
-  }
   if (s.volumes.length > 0)
     out.volumes = s.volumes.map((v) => `${volumeKey(plan, v.volume)}:${v.target}`);
   if (s.healthcheck) out.healthcheck = composeHealthcheck(s.healthcheck);
+  else if (s.probe) out.healthcheck = probeHealthcheck(s.probe);
   out.stop_grace_period = `${s.stopGraceSeconds}s`;
   const labels = serviceLabels(plan, s);
-  out.labels = labels;
+  // The task containers carry the service's name as Rehearsal's own replicas do, so the same
+  // code lists them (status, chaos); their number is the task's slot (sandbox/replicas.ts).
+  out.labels = { ...labels, [LABEL.composeService]: s.name };
   out.deploy = { ...deployKeys(s), endpoint_mode: networking.endpointMode, labels };
   if (s.aliases.length > 0) out.networks = { default: { aliases: s.aliases } };
   if (s.probe) out['x-rehearsal-health'] = { port: s.probe.port, path: s.probe.path };
   return out;
+}
+
+/**
+ * Swarm judges a task by its container's health check, not by Rehearsal's probe from the host
+ * (nothing of the stack is published): the task's health path, asked from inside the container
+ * with whichever client its image has (curl, wget, or Node.js), every 2 s so a replacement
+ * counts as soon as it serves. It replaces the image's own check, whose interval may be long.
+ */
+export function probeHealthcheck(probe: HttpProbePlan): Record<string, unknown> {
+  const url = `http://127.0.0.1:${probe.port}${probe.path}`;
+  const node = `require('http').get('${url}',r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))`;
+  return {
+    test: [
+      'CMD-SHELL',
+      `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url} || node -e "${node}"`,
+    ],
+    interval: '2s',
+    timeout: '5s',
+    retries: 3,
+    start_period: '60s',
+  };
 }
 
 function usedSecrets(plan: Plan, s: ServicePlan): string[] {

@@ -89,3 +89,17 @@ describe('the random schedule', () => {
       );
   });
 });
+
+describe('a schedule for an engine that takes fewer kinds of action', () => {
+  it('draws only those (Swarm: no disconnect, no db-restart), and the same ones as before otherwise', () => {
+    const kinds = ['kill', 'stop', 'pause', 'scale', 'replace-all'] as const;
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const swarm = randomSchedule(options(seed, { kinds }));
+      expect(swarm.length).toBe(20);
+      for (const a of swarm) expect(kinds).toContain(a.kind);
+      expect(randomSchedule(options(seed, { kinds: undefined })).map(actionKey)).toEqual(
+        randomSchedule(options(seed)).map(actionKey),
+      );
+    }
+  });
+});

@@ -57,26 +57,34 @@ describe('the Swarm stack file', () => {
     }
   });
 
-  it('puts the edge on an attachable overlay network with every host name as an alias', async () => {
-    const s = await stack('reference');
-    expect(s.networks.default).toMatchObject({
-      name: 'demo_default',
-      driver: 'overlay',
-      attachable: true,
-    });
-    const proxy = s.services.proxy;
-    expect(proxy?.networks?.default.aliases).toContain('patient-api.rehearsal.localhost');
-    expect(proxy?.ports).toEqual([
-      { target: 8443, published: 8443, protocol: 'tcp', mode: 'host' },
-    ]);
+  it('publishes nothing on the host: the edge runs beside the stack on an attachable overlay', async () => {
+    const s = await stack('smart');
+    expect(s.networks.default).toMatchObject({ driver: 'overlay', attachable: true });
+    expect(Object.keys(s.services)).not.toContain('proxy');
+    expect(Object.keys(s.services)).toContain('idp');
+    for (const service of Object.values(s.services)) expect(service).not.toHaveProperty('ports');
   });
 
-  it('publishes through the routing mesh and VIPs where the cluster has them', async () => {
-    const s = await stack('reference', { networking: { publish: 'ingress', endpointMode: 'vip' } });
-    expect(s.services.proxy?.ports).toEqual([
-      { target: 8443, published: 8443, protocol: 'tcp', mode: 'ingress' },
-    ]);
+  it('gives services virtual IPs where the cluster has IPVS', async () => {
+    const s = await stack('reference', { networking: { endpointMode: 'vip' } });
     expect(s.services['patient-api']?.deploy.endpoint_mode).toBe('vip');
+    expect(s.services.database?.deploy.endpoint_mode).toBe('vip');
+  });
+
+  it("judges a task by its health path from inside, as Swarm needs, and labels its containers", async () => {
+    const api = (await stack('reference')).services['patient-api'] as Service & {
+      healthcheck: { test: string[]; interval: string };
+      labels: Record<string, string>;
+    };
+    expect(api.healthcheck.interval).toBe('2s');
+    expect(api.healthcheck.test[0]).toBe('CMD-SHELL');
+    expect(api.healthcheck.test[1]).toContain('http://127.0.0.1:8080/health');
+    // `docker stack deploy` reads `$` as interpolation.
+    expect(api.healthcheck.test[1]).not.toContain('$');
+    expect(api.labels).toMatchObject({
+      'dev.rehearsal.sandbox': 'demo',
+      'com.docker.compose.service': 'patient-api',
+    });
   });
 
   it('carries the sandbox secrets as Swarm secrets, mounted where they are used', async () => {
@@ -84,6 +92,7 @@ describe('the Swarm stack file', () => {
     expect(s.secrets.REHEARSAL_DB_PASSWORD).toEqual({
       name: 'demo_REHEARSAL_DB_PASSWORD',
       file: './secrets/REHEARSAL_DB_PASSWORD',
+      labels: { 'dev.rehearsal.sandbox': 'demo', 'dev.rehearsal.version': expect.any(String) },
     });
     for (const name of ['database', 'patient-api']) {
       expect(s.services[name]?.secrets).toContainEqual({
@@ -99,23 +108,24 @@ describe('the Swarm stack file', () => {
   });
 
   it('turns copied files into configs, and private ones (key, token) into secrets', async () => {
-    const s = await stack('reference', { objectNames: { proxy_tls_key_pem: 'demo_key_abc' } });
-    expect(s.configs.proxy_proxy_json).toEqual({
-      name: 'demo_proxy_proxy_json',
-      file: './proxy/proxy.json',
+    const s = await stack('smart', { objectNames: { idp_admin_token: 'bv_token_abc' } });
+    expect(s.configs.ca_root_pem).toMatchObject({
+      name: 'bilirubin-visualizer_ca_root_pem',
+      file: './ca/root.pem',
     });
-    expect(s.secrets.proxy_tls_key_pem).toEqual({
-      name: 'demo_key_abc',
-      file: './proxy/tls/key.pem',
+    expect(s.secrets.idp_admin_token).toMatchObject({
+      name: 'bv_token_abc',
+      file: './idp/admin-token',
     });
-    expect(s.services.proxy?.secrets).toContainEqual({
-      source: 'proxy_tls_key_pem',
-      target: '/etc/rehearsal/tls/key.pem',
+    expect(s.services.idp?.secrets).toContainEqual({
+      source: 'idp_admin_token',
+      target: '/etc/rehearsal/idp-admin-token',
       mode: 0o400,
       uid: '1000',
       gid: '1000',
     });
-    expect(s.services['patient-api']?.configs).toContainEqual({
+    const task = Object.values(s.services).find((x) => x.configs);
+    expect(task?.configs).toContainEqual({
       source: 'ca_root_pem',
       target: '/etc/rehearsal/ca/root.pem',
       mode: 0o444,
