@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { VERDICT_LABEL } from '../../sandbox/checks/report/markdown.js';
@@ -7,6 +6,7 @@ import { runChecks } from '../../sandbox/checks/run.js';
 import { PROFILES } from '../../sandbox/declaration/overlay-schema.js';
 import type { ProfileName } from '../../sandbox/declaration/types.js';
 import { UserError, formatProblem } from '../../sandbox/errors.js';
+import { freePort } from '../../sandbox/net/free-port.js';
 import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import { parseCount, type CommandContext } from '../context.js';
 import { interruptSignal } from '../signals.js';
@@ -19,18 +19,6 @@ interface CheckFlags {
   ci?: boolean;
   keep?: boolean;
   bootstrapTimeout?: string;
-}
-
-/** A free port on 127.0.0.1 for the check's own TLS edge, so a running `up` keeps 8443. */
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
 }
 
 export function registerCheck(program: Command, ctx: () => CommandContext): void {

@@ -1,5 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { AbortedError } from '../../../sandbox/errors.js';
+import type { LiveChaos } from '../../../sandbox/live/chaos.js';
+import type { LiveTraffic } from '../../../sandbox/live/traffic.js';
 import type { Store } from '../store.js';
 import type { DashboardAction } from './actions.js';
 import type { Command } from './keys.js';
@@ -44,7 +46,22 @@ export function createController(
       outcome: { error: error instanceof Error ? error : new Error(String(error)) },
     });
 
+  /** What the keys `t`, `c` and `r` started, while it runs. */
+  let traffic: LiveTraffic | undefined;
+  let chaos: LiveChaos | undefined;
+  /** Whether the user wants our own traffic: it pauses while a chaos run drives its own. */
+  let trafficWanted = false;
+  let checks: { stop: AbortController; done: Promise<void> } | undefined;
+  let closing = false;
+  const stopping = () => closing || background.signal.aborted;
+
   async function stopBackground(): Promise<void> {
+    closing = true;
+    // Chaos first: stopping it brings the task back to its count before the run.
+    await chaos?.stop();
+    await traffic?.stop();
+    checks?.stop.abort();
+    await checks?.done;
     background.abort();
     // A follower that fails while stopping has nothing left to report.
     await Promise.allSettled(followers);
@@ -134,6 +151,109 @@ export function createController(
     );
   }
 
+  async function startOwnTraffic(): Promise<void> {
+    const started = await ops.startTraffic();
+    if (!trafficWanted || chaos || stopping()) {
+      await started.stop();
+      return;
+    }
+    traffic = started;
+    dispatch({ type: 'ui.traffic', source: 'own', service: started.service });
+  }
+
+  async function stopOwnTraffic(): Promise<void> {
+    const t = traffic;
+    traffic = undefined;
+    await t?.stop();
+  }
+
+  /** `t`: our own traffic on or off; while chaos runs, it only changes what happens after. */
+  async function toggleTraffic(): Promise<void> {
+    trafficWanted = !trafficWanted;
+    if (chaos) {
+      notice(
+        trafficWanted
+          ? 'traffic: the chaos run sends its own; yours starts when it ends'
+          : 'traffic: stays off when the chaos run ends',
+      );
+      return;
+    }
+    if (trafficWanted) return startOwnTraffic();
+    dispatch({ type: 'ui.traffic', source: 'off' });
+    await stopOwnTraffic();
+  }
+
+  /** `c`: a chaos run starts (pausing our traffic and supervisor), or the running one stops. */
+  async function toggleChaos(): Promise<void> {
+    const state = store.getState().chaos.state;
+    if (state === 'starting' || state === 'stopping') return;
+    if (chaos) {
+      dispatch({ type: 'ui.chaos', state: 'stopping' });
+      await chaos.stop();
+      return;
+    }
+    dispatch({ type: 'ui.chaos', state: 'starting' });
+    await stopOwnTraffic();
+    let run: LiveChaos;
+    try {
+      run = await ops.startChaos();
+    } catch (err) {
+      dispatch({ type: 'ui.chaos', state: 'off', ended: 'could not start' });
+      if (trafficWanted && !stopping()) await startOwnTraffic();
+      throw err;
+    }
+    chaos = run;
+    dispatch({
+      type: 'ui.chaos',
+      state: 'on',
+      seed: run.seed,
+      journal: run.journal,
+      bounds: run.bounds,
+      schedule: run.schedule,
+    });
+    dispatch({ type: 'ui.traffic', source: 'chaos', service: run.service });
+    let ended: string;
+    try {
+      const report = await run.done;
+      ended = report
+        ? `finished: ${report.verdicts.filter((v) => v.outcome === 'fail').length} of ${report.verdicts.length} verdict(s) failed`
+        : 'stopped; replica count restored';
+    } catch (err) {
+      ended = `failed: ${(err as Error).message}`;
+      notice(`chaos: ${(err as Error).message}`, 'bad');
+    }
+    chaos = undefined;
+    dispatch({ type: 'ui.chaos', state: 'off', ended });
+    notice(`chaos seed ${run.seed} ${ended}; journal ${run.journal}`);
+    dispatch({ type: 'ui.traffic', source: 'off' });
+    if (trafficWanted && !stopping()) await startOwnTraffic();
+  }
+
+  /** `r`: the checks on their own fresh sandbox; one run at a time. */
+  function runChecks(): void {
+    if (checks) return notice('the checks are running already: their step is shown above the keys');
+    const stop = new AbortController();
+    dispatch({ type: 'ui.checks', state: 'running' });
+    const done = ops
+      .runChecks(stop.signal)
+      .then((r) => {
+        dispatch({ type: 'ui.checks', state: 'done', summary: r.summary });
+        notice(`checks: ${r.summary}`, r.mustFailed > 0 ? 'bad' : 'warn');
+      })
+      .catch((err: unknown) => {
+        dispatch({
+          type: 'ui.checks',
+          state: 'done',
+          summary: stop.signal.aborted ? 'stopped' : `could not finish: ${(err as Error).message}`,
+        });
+        if (!stop.signal.aborted) notice(`checks: ${(err as Error).message}`, 'bad');
+      })
+      .finally(() => {
+        checks = undefined;
+      });
+    checks = { stop, done };
+  }
+
   function handle(c: Command): void {
     const s = store.getState();
     switch (c.kind) {
@@ -151,6 +271,12 @@ export function createController(
         return act(ops.kill(c.container));
       case 'scale':
         return requestScale(c.service, c.delta);
+      case 'traffic':
+        return act(toggleTraffic());
+      case 'chaos':
+        return act(toggleChaos());
+      case 'checks':
+        return runChecks();
       case 'leave':
         dispatch({ type: 'ui.prompt' });
         return act(leave(0));
