@@ -4,13 +4,7 @@ import type { Command } from 'commander';
 import { describeAction, type ChaosAction } from '../../sandbox/chaos/action.js';
 import { readJournal } from '../../sandbox/chaos/journal.js';
 import { newSeed } from '../../sandbox/chaos/prng.js';
-import {
-  chaosSchedule,
-  chaosTarget,
-  runChaos,
-  type ChaosReport,
-  type ChaosSettings,
-} from '../../sandbox/chaos/run.js';
+import type { ChaosReport, ChaosSettings } from '../../sandbox/chaos/run.js';
 import { parseScenario } from '../../sandbox/chaos/scenario.js';
 import { UserError } from '../../sandbox/errors.js';
 import { down } from '../../sandbox/sandbox/down.js';
@@ -107,6 +101,8 @@ async function runCommand(
     ...(env ? { env } : {}),
   };
   const { plan } = await planFromDeclaration(req);
+  // Loaded on demand: the chaos run and its traffic generator serve this command only.
+  const { chaosSchedule, chaosTarget, runChaos } = await import('../../sandbox/chaos/run.js');
   if (replayOf && replayOf !== plan.declarationSha256) {
     c.emit({
       type: 'warning',

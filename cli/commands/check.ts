@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { VERDICT_LABEL } from '../../sandbox/checks/report/markdown.js';
 import { REPORT_FILES, writeReports } from '../../sandbox/checks/report/write.js';
-import { runChecks } from '../../sandbox/checks/run.js';
 import { PROFILES } from '../../sandbox/declaration/overlay-schema.js';
 import type { ProfileName } from '../../sandbox/declaration/types.js';
 import { UserError, formatProblem } from '../../sandbox/errors.js';
@@ -62,6 +61,8 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
         for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
       // --ci: no progress at all; the verdict table below is the whole output.
       const emit: typeof c.emit = flags.ci ? () => undefined : c.emit;
+      // Loaded on demand: the check core (fact gathering, judging) is most of this command's code.
+      const { runChecks } = await import('../../sandbox/checks/run.js');
       const interrupt = interruptSignal();
       try {
         const report = await runChecks(plan, {

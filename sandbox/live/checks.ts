@@ -17,11 +17,11 @@ const CHECK_EVENTS = new Set<RehearsalEvent['type']>(['check.step', 'check.resul
  */
 export async function runSideChecks(
   request: Omit<PlanRequest, 'sandboxSuffix' | 'proxyPort'>,
-  options: { engine: Engine; emit: Emit; signal?: AbortSignal },
+  options: { engine: Engine; emit: Emit; signal?: AbortSignal; suffix?: string },
 ): Promise<Report> {
   const { plan, loaded } = await planFromDeclaration({
     ...request,
-    sandboxSuffix: '-check',
+    sandboxSuffix: options.suffix ?? '-check',
     proxyPort: await freePort(),
   });
   // Loaded on demand: the check's fact gathering and judging are only needed when asked for.
