@@ -49,6 +49,10 @@ export function createController(
   /** What the keys `t`, `c` and `r` started, while it runs. */
   let traffic: LiveTraffic | undefined;
   let chaos: LiveChaos | undefined;
+  /** Set from `c` until the run has started: our traffic must not start meanwhile. */
+  let chaosStarting = false;
+  /** The `c` that started the current run, until the run has ended and been tidied up. */
+  let chaosTask: Promise<void> | undefined;
   /** Whether the user wants our own traffic: it pauses while a chaos run drives its own. */
   let trafficWanted = false;
   let checks: { stop: AbortController; done: Promise<void> } | undefined;
@@ -57,8 +61,10 @@ export function createController(
 
   async function stopBackground(): Promise<void> {
     closing = true;
-    // Chaos first: stopping it brings the task back to its count before the run.
+    // Chaos first: stopping it brings the task back to its count before the run. One still
+    // starting is stopped by toggleChaos as soon as it has started.
     await chaos?.stop();
+    await chaosTask;
     await traffic?.stop();
     checks?.stop.abort();
     await checks?.done;
@@ -153,7 +159,7 @@ export function createController(
 
   async function startOwnTraffic(): Promise<void> {
     const started = await ops.startTraffic();
-    if (!trafficWanted || chaos || stopping()) {
+    if (!trafficWanted || chaos || chaosStarting || stopping()) {
       await started.stop();
       return;
     }
@@ -170,7 +176,7 @@ export function createController(
   /** `t`: our own traffic on or off; while chaos runs, it only changes what happens after. */
   async function toggleTraffic(): Promise<void> {
     trafficWanted = !trafficWanted;
-    if (chaos) {
+    if (chaos || chaosStarting) {
       notice(
         trafficWanted
           ? 'traffic: the chaos run sends its own; yours starts when it ends'
@@ -193,14 +199,22 @@ export function createController(
       return;
     }
     dispatch({ type: 'ui.chaos', state: 'starting' });
-    await stopOwnTraffic();
+    chaosStarting = true;
     let run: LiveChaos;
     try {
+      await stopOwnTraffic();
       run = await ops.startChaos();
     } catch (err) {
+      chaosStarting = false;
       dispatch({ type: 'ui.chaos', state: 'off', ended: 'could not start' });
       if (trafficWanted && !stopping()) await startOwnTraffic();
       throw err;
+    }
+    chaosStarting = false;
+    if (stopping()) {
+      // Quit while it was starting: stopped at once, the count restored.
+      await run.stop();
+      return;
     }
     chaos = run;
     dispatch({
@@ -273,8 +287,19 @@ export function createController(
         return requestScale(c.service, c.delta);
       case 'traffic':
         return act(toggleTraffic());
-      case 'chaos':
-        return act(toggleChaos());
+      case 'chaos': {
+        const task = toggleChaos();
+        // A start (toggleChaos set chaosStarting before its first await) is awaited on quit.
+        if (chaosStarting) {
+          const tracked: Promise<void> = task
+            .catch(() => undefined)
+            .finally(() => {
+              if (chaosTask === tracked) chaosTask = undefined;
+            });
+          chaosTask = tracked;
+        }
+        return act(task);
+      }
       case 'checks':
         return runChecks();
       case 'leave':

@@ -270,4 +270,25 @@ describe('dashboard controller', () => {
     expect(checkSignal?.aborted).toBe(true);
     expect(store.getState().outcome).toMatchObject({ value: { exitCode: 0 } });
   });
+
+  it('quitting while a chaos run is still starting stops it once it has started', async () => {
+    const chaos = fakeChaos();
+    let started: () => void = () => undefined;
+    const { store, c } = setup({
+      startChaos: vi.fn(
+        () => new Promise<ReturnType<typeof fakeChaos>>((r) => (started = () => r(chaos))),
+      ),
+    });
+    await c.start();
+    c.handle({ kind: 'chaos' });
+    await settle();
+    expect(store.getState().chaos.state).toBe('starting');
+    c.handle({ kind: 'leave' });
+    await settle();
+    expect(store.getState().outcome).toBeUndefined();
+    started();
+    await settle();
+    expect(chaos.stop).toHaveBeenCalled();
+    expect(store.getState().outcome).toMatchObject({ value: { exitCode: 0 } });
+  });
 });
