@@ -93,6 +93,14 @@ export function createController(
     }
   }
 
+  async function refreshTable(): Promise<void> {
+    try {
+      dispatch({ type: 'ui.snapshot', at: now(), ...(await ops.snapshot()) });
+    } catch (err) {
+      notice(`could not read the replicas' status: ${(err as Error).message}`);
+    }
+  }
+
   async function start(): Promise<void> {
     try {
       await ops.up(starting.signal);
@@ -101,11 +109,7 @@ export function createController(
       return;
     }
     dispatch({ type: 'ui.phase', phase: 'running' });
-    try {
-      dispatch({ type: 'ui.snapshot', at: now(), ...(await ops.snapshot()) });
-    } catch (err) {
-      notice(`could not read the replicas' status: ${(err as Error).message}`);
-    }
+    await refreshTable();
     followers = ops
       .follow(
         (container, text) => dispatch({ type: 'ui.log', container, text }),
@@ -238,6 +242,9 @@ export function createController(
     }
     chaos = undefined;
     dispatch({ type: 'ui.chaos', state: 'off', ended });
+    // A run's scale-downs race its supervisor: a replica removed while it was judged dead would
+    // stay in the table. The engine's own list after the run is the truth.
+    await refreshTable();
     notice(`chaos seed ${run.seed} ${ended}; journal ${run.journal}`);
     dispatch({ type: 'ui.traffic', source: 'off' });
     if (trafficWanted && !stopping()) await startOwnTraffic();
