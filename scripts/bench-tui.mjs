@@ -25,6 +25,12 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
+/**
+ * The figures this bench is compared with: the dashboard as first measured at commit 1286b04,
+ * before every command's core (checks, chaos, SCIM, export, offline images) was loaded on demand
+ * and before the traffic, chaos and checklist panels existed. Only its idle RSS was recorded.
+ */
+const BASELINE = { name: '1286b04 (first bench:tui, 5 replicas, idle)', idle: { rssMaxMB: 183 } };
 const IDLE_S = arg('idle', 30);
 const BUSY_S = arg('busy', 15);
 const REPLICAS = 5;
@@ -157,7 +163,12 @@ try {
         `RSS mean ${m.rssMeanMB} MB, max ${m.rssMaxMB} MB (${ok(m.rssMaxMB, 150)})`,
     );
   }
-  console.log(JSON.stringify(result));
+  const ratio = (now, before) => (before ? `${(now / before).toFixed(2)}×` : 'not recorded');
+  console.log(
+    `Against ${BASELINE.name}: idle RSS max ${idle.rssMaxMB} MB vs ${BASELINE.idle.rssMaxMB} MB = ${ratio(idle.rssMaxMB, BASELINE.idle.rssMaxMB)}; ` +
+      `renders/s and CPU ${ratio(idle.rendersPerSecond, BASELINE.idle.rendersPerSecond)} (the baseline has none)`,
+  );
+  console.log(JSON.stringify({ ...result, baseline: BASELINE }));
 } finally {
   try {
     execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });

@@ -6,13 +6,7 @@ import { dockerPlatform, type ChaosPlatform } from '../../sandbox/chaos/platform
 import type { RecoveryFigures } from '../../sandbox/chaos/recovery-figures.js';
 import { readJournal } from '../../sandbox/chaos/journal.js';
 import { newSeed } from '../../sandbox/chaos/prng.js';
-import {
-  chaosSchedule,
-  chaosTarget,
-  runChaos,
-  type ChaosReport,
-  type ChaosSettings,
-} from '../../sandbox/chaos/run.js';
+import type { ChaosReport, ChaosSettings } from '../../sandbox/chaos/run.js';
 import { parseScenario } from '../../sandbox/chaos/scenario.js';
 import { UserError } from '../../sandbox/errors.js';
 import { down } from '../../sandbox/sandbox/down.js';
@@ -116,6 +110,8 @@ async function runCommand(
     ...(env ? { env } : {}),
   };
   const { plan, loaded } = await planFromDeclaration(req);
+  // Loaded on demand: the chaos run and its traffic generator serve this command only.
+  const { chaosSchedule, chaosTarget, runChaos } = await import('../../sandbox/chaos/run.js');
   if (replayOf && replayOf !== plan.declarationSha256) {
     c.emit({
       type: 'warning',

@@ -1,12 +1,11 @@
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { VERDICT_LABEL, profileLines } from '../../sandbox/checks/report/markdown.js';
 import { REPORT_FILES, writeReports } from '../../sandbox/checks/report/write.js';
-import { runChecks } from '../../sandbox/checks/run.js';
 import { PROFILES } from '../../sandbox/declaration/overlay-schema.js';
 import type { ProfileName } from '../../sandbox/declaration/types.js';
 import { UserError, formatProblem } from '../../sandbox/errors.js';
+import { freePort } from '../../sandbox/net/free-port.js';
 import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import { parseCount, type CommandContext } from '../context.js';
 import { interruptSignal } from '../signals.js';
@@ -20,18 +19,6 @@ interface CheckFlags {
   keep?: boolean;
   bootstrapTimeout?: string;
   chaos?: boolean;
-}
-
-/** A free port on 127.0.0.1 for the check's own TLS edge, so a running `up` keeps 8443. */
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
 }
 
 export function registerCheck(program: Command, ctx: () => CommandContext): void {
@@ -79,6 +66,8 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
         for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
       // --ci: no progress at all; the verdict table below is the whole output.
       const emit: typeof c.emit = flags.ci ? () => undefined : c.emit;
+      // Loaded on demand: the check core (fact gathering, judging) is most of this command's code.
+      const { runChecks } = await import('../../sandbox/checks/run.js');
       const interrupt = interruptSignal();
       try {
         const report = await runChecks(plan, {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../sandbox/errors.js';
-import { exportCompose, exportKubernetes, type ExportResult } from '../../sandbox/export/export.js';
+import type { ExportResult } from '../../sandbox/export/export.js';
 import { DEFAULT_DECLARATION } from '../../sandbox/sandbox/resolve.js';
 import { collect, parseCount, parseEnvFlags, type CommandContext } from '../context.js';
 
@@ -72,6 +72,7 @@ export function registerExport(program: Command, ctx: () => CommandContext): voi
       },
     ) => {
       const c = ctx();
+      const { exportKubernetes } = await import('../../sandbox/export/export.js');
       const result = await exportKubernetes({
         ...request(c, opts),
         output: opts.output,
@@ -100,6 +101,7 @@ export function registerExport(program: Command, ctx: () => CommandContext): voi
       ),
   ).action(async (opts: CommonFlags & { output?: string }) => {
     const c = ctx();
+    const { exportCompose } = await import('../../sandbox/export/export.js');
     const result = await exportCompose({
       ...request(c, opts),
       ...(opts.output ? { output: opts.output } : {}),

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { buildOfflineImages } from '../../sandbox/images/offline.js';
 import { UserError } from '../../sandbox/errors.js';
 import type { CommandContext } from '../context.js';
 import { interruptSignal } from '../signals.js';
@@ -24,6 +23,7 @@ export function registerImages(program: Command, ctx: () => CommandContext): voi
       }
       const interrupt = interruptSignal();
       try {
+        const { buildOfflineImages } = await import('../../sandbox/images/offline.js');
         const tags = await buildOfflineImages({
           engine: await c.engine(),
           emit: c.emit,

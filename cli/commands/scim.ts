@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UserError } from '../../sandbox/errors.js';
-import { checkScim } from '../../sandbox/scim/check.js';
 import { existingPlan } from '../../sandbox/sandbox/resolve.js';
 import type { CommandContext } from '../context.js';
 
@@ -43,6 +42,8 @@ export function registerScim(program: Command, ctx: () => CommandContext): void 
           ...(opts.file ? { file: opts.file } : {}),
           ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
         });
+        // Loaded on demand: the SCIM client and its suite serve this command only.
+        const { checkScim } = await import('../../sandbox/scim/check.js');
         const report = await checkScim(plan, {
           engine: await c.engine(),
           dialect: opts.dialect,

@@ -86,7 +86,7 @@ export async function runUp(c: CommandContext, flags: UpFlags): Promise<void> {
   if (!flags.detach && wantsTui(flags.tui)) {
     // Loaded on demand: React and Ink are not needed on the plain path.
     const { upWithDashboard } = await import('../ui/dashboard/run.js');
-    return upWithDashboard(c, plan, loaded, { ...upOptions, down: Boolean(flags.down) });
+    return upWithDashboard(c, plan, loaded, req, { ...upOptions, down: Boolean(flags.down) });
   }
   for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
   const engine = await c.engine();

@@ -6,8 +6,9 @@ import { labelled, removeSandbox, testEngine } from '../helpers/engine.js';
 
 /**
  * `rehearsal up` with the dashboard, in a real terminal (tmux): a replica killed with `k` is
- * replaced; the dashboard fits 80 and 200 columns without wrapping; `q` then `d` tears the
- * sandbox down (its volume is kept, as the prompt says, and removed here).
+ * replaced; `t` shows traffic figures, `c` a seeded chaos action with its outcome and, stopped,
+ * the replica count restored; the dashboard fits 80 and 200 columns without wrapping; `q` then
+ * `d` tears the sandbox down (its volume is kept, as the prompt says, and removed here).
  */
 const engine = await testEngine();
 const hasTmux = (await execa('tmux', ['-V'], { reject: false })).exitCode === 0;
@@ -61,7 +62,7 @@ async function upIn(session: string, cwd: string, width: number, height: number)
 }
 
 const KEY_ROW =
-  /^k kill {2}K kill selected {2}\+\/- scale {2}↑↓ select {2}l logs {2}\? help {2}q quit$/m;
+  /^k\/K kill {2}\+\/- scale {2}t traffic {2}c chaos {2}r checks {2}l logs {2}\? help {2}q quit$/m;
 
 /** The live dashboard: from its header line down (the finished lines above may be any width). */
 function liveArea(text: string): string[] {
@@ -79,7 +80,7 @@ describe.skipIf(!engine || !hasTmux)('the dashboard in tmux', () => {
     project.remove();
   }, 120_000);
 
-  it('at 120×40: k kills a replica, the supervisor replaces it; + and - scale within bounds; q, r leaves it running', async () => {
+  it('at 120×40: k kills a replica, the supervisor replaces it; t traffic, c chaos; + and - scale within bounds; q, r leaves it running', async () => {
     await upIn('wide', project.dir, 120, 40);
     await waitFor('wide', KEY_ROW);
     await waitFor('wide', /patient-api 3\/3 healthy \(2\.\.6\)/);
@@ -89,6 +90,37 @@ describe.skipIf(!engine || !hasTmux)('the dashboard in tmux', () => {
     await waitFor('wide', new RegExp(`${name} died: exit code 137`), 30_000);
     await waitFor('wide', new RegExp(`replaced ${name} with \\S+, healthy after`), 120_000);
     await waitFor('wide', /patient-api 3\/3 healthy/);
+    // t: traffic through the edge, with its figures and each replica's share.
+    await tmux('send-keys', '-t', 'wide', 't');
+    await waitFor(
+      'wide',
+      /^traffic on .*\d+\.\d req\/s {2}errors \d+\.\d % {2}p50 [\d.]+ ms {2}p99 [\d.]+ ms$/m,
+      30_000,
+    );
+    await waitFor('wide', /^ {2}share patient-api-\d \d+%/m, 30_000);
+    // c: a seeded chaos run; its first action shows with its outcome, then c stops it and the
+    // task comes back to the count it had.
+    await tmux('send-keys', '-t', 'wide', 'c');
+    const chaos = await waitFor(
+      'wide',
+      /^chaos on · seed (\d+) · \d+\/\d+ actions · within 2\.\.6$/m,
+      60_000,
+    );
+    const seed = /seed (\d+)/.exec(chaos)?.[1];
+    expect(chaos).toMatch(/^traffic the chaos run's /m);
+    // Its first action is on screen as it runs (or with its outcome, on a fast machine).
+    await waitFor('wide', /^ {2}#1 .+ → (running…|recovered in [\d.]+ s|FAILED)/m, 60_000);
+    await tmux('send-keys', '-t', 'wide', 'c');
+    await waitFor(
+      'wide',
+      new RegExp(`^chaos off · seed ${seed} · .*stopped; replica count restored`, 'm'),
+      180_000,
+    );
+    await waitFor('wide', /patient-api 3\/3 healthy/, 120_000);
+    // Our own traffic comes back after the chaos run; t turns it off.
+    await waitFor('wide', /^traffic on /m, 30_000);
+    await tmux('send-keys', '-t', 'wide', 't');
+    await waitFor('wide', /^traffic off /m, 30_000);
     // + and - scale the selected replica's task, within the declared 2..6.
     await tmux('send-keys', '-t', 'wide', '+');
     await waitFor('wide', /patient-api 4\/4 healthy/, 120_000);

@@ -1,11 +1,14 @@
 import type { Completion } from '../lifecycle.js';
 import type {
+  ChaosView,
+  ChecklistView,
   DashboardResult,
   DashboardState,
   ReplicaHealthView,
   ServiceRow,
   TimedEvent,
   Tone,
+  TrafficView,
 } from './state.js';
 
 /** A replica as `status` saw it when the dashboard took over: seeds the table. */
@@ -45,6 +48,18 @@ export type UiAction =
   | { type: 'ui.notice'; text: string; tone: Tone }
   | { type: 'ui.phase'; phase: DashboardState['phase'] }
   | { type: 'ui.printed'; upTo: number }
+  | { type: 'ui.traffic'; source: TrafficView['source']; service?: string }
+  | {
+      type: 'ui.chaos';
+      state: ChaosView['state'];
+      seed?: number;
+      journal?: string;
+      bounds?: ChaosView['bounds'];
+      schedule?: { seq: number; atMs: number; description: string }[];
+      /** Why it is off now (finished, stopped, failed). */
+      ended?: string;
+    }
+  | { type: 'ui.checks'; state: ChecklistView['state']; summary?: string }
   | { type: 'ui.outcome'; outcome: Completion<DashboardResult> };
 
 export type DashboardAction = TimedEvent | UiAction;

@@ -1,5 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { AbortedError } from '../../../sandbox/errors.js';
+import type { LiveChaos } from '../../../sandbox/live/chaos.js';
+import type { LiveTraffic } from '../../../sandbox/live/traffic.js';
 import type { Store } from '../store.js';
 import type { DashboardAction } from './actions.js';
 import type { Command } from './keys.js';
@@ -44,7 +46,28 @@ export function createController(
       outcome: { error: error instanceof Error ? error : new Error(String(error)) },
     });
 
+  /** What the keys `t`, `c` and `r` started, while it runs. */
+  let traffic: LiveTraffic | undefined;
+  let chaos: LiveChaos | undefined;
+  /** Set from `c` until the run has started: our traffic must not start meanwhile. */
+  let chaosStarting = false;
+  /** The `c` that started the current run, until the run has ended and been tidied up. */
+  let chaosTask: Promise<void> | undefined;
+  /** Whether the user wants our own traffic: it pauses while a chaos run drives its own. */
+  let trafficWanted = false;
+  let checks: { stop: AbortController; done: Promise<void> } | undefined;
+  let closing = false;
+  const stopping = () => closing || background.signal.aborted;
+
   async function stopBackground(): Promise<void> {
+    closing = true;
+    // Chaos first: stopping it brings the task back to its count before the run. One still
+    // starting is stopped by toggleChaos as soon as it has started.
+    await chaos?.stop();
+    await chaosTask;
+    await traffic?.stop();
+    checks?.stop.abort();
+    await checks?.done;
     background.abort();
     // A follower that fails while stopping has nothing left to report.
     await Promise.allSettled(followers);
@@ -70,6 +93,14 @@ export function createController(
     }
   }
 
+  async function refreshTable(): Promise<void> {
+    try {
+      dispatch({ type: 'ui.snapshot', at: now(), ...(await ops.snapshot()) });
+    } catch (err) {
+      notice(`could not read the replicas' status: ${(err as Error).message}`);
+    }
+  }
+
   async function start(): Promise<void> {
     try {
       await ops.up(starting.signal);
@@ -78,11 +109,7 @@ export function createController(
       return;
     }
     dispatch({ type: 'ui.phase', phase: 'running' });
-    try {
-      dispatch({ type: 'ui.snapshot', at: now(), ...(await ops.snapshot()) });
-    } catch (err) {
-      notice(`could not read the replicas' status: ${(err as Error).message}`);
-    }
+    await refreshTable();
     followers = ops
       .follow(
         (container, text) => dispatch({ type: 'ui.log', container, text }),
@@ -134,6 +161,120 @@ export function createController(
     );
   }
 
+  async function startOwnTraffic(): Promise<void> {
+    const started = await ops.startTraffic();
+    if (!trafficWanted || chaos || chaosStarting || stopping()) {
+      await started.stop();
+      return;
+    }
+    traffic = started;
+    dispatch({ type: 'ui.traffic', source: 'own', service: started.service });
+  }
+
+  async function stopOwnTraffic(): Promise<void> {
+    const t = traffic;
+    traffic = undefined;
+    await t?.stop();
+  }
+
+  /** `t`: our own traffic on or off; while chaos runs, it only changes what happens after. */
+  async function toggleTraffic(): Promise<void> {
+    trafficWanted = !trafficWanted;
+    if (chaos || chaosStarting) {
+      notice(
+        trafficWanted
+          ? 'traffic: the chaos run sends its own; yours starts when it ends'
+          : 'traffic: stays off when the chaos run ends',
+      );
+      return;
+    }
+    if (trafficWanted) return startOwnTraffic();
+    dispatch({ type: 'ui.traffic', source: 'off' });
+    await stopOwnTraffic();
+  }
+
+  /** `c`: a chaos run starts (pausing our traffic and supervisor), or the running one stops. */
+  async function toggleChaos(): Promise<void> {
+    const state = store.getState().chaos.state;
+    if (state === 'starting' || state === 'stopping') return;
+    if (chaos) {
+      dispatch({ type: 'ui.chaos', state: 'stopping' });
+      await chaos.stop();
+      return;
+    }
+    dispatch({ type: 'ui.chaos', state: 'starting' });
+    chaosStarting = true;
+    let run: LiveChaos;
+    try {
+      await stopOwnTraffic();
+      run = await ops.startChaos();
+    } catch (err) {
+      chaosStarting = false;
+      dispatch({ type: 'ui.chaos', state: 'off', ended: 'could not start' });
+      if (trafficWanted && !stopping()) await startOwnTraffic();
+      throw err;
+    }
+    chaosStarting = false;
+    if (stopping()) {
+      // Quit while it was starting: stopped at once, the count restored.
+      await run.stop();
+      return;
+    }
+    chaos = run;
+    dispatch({
+      type: 'ui.chaos',
+      state: 'on',
+      seed: run.seed,
+      journal: run.journal,
+      bounds: run.bounds,
+      schedule: run.schedule,
+    });
+    dispatch({ type: 'ui.traffic', source: 'chaos', service: run.service });
+    let ended: string;
+    try {
+      const report = await run.done;
+      ended = report
+        ? `finished: ${report.verdicts.filter((v) => v.outcome === 'fail').length} of ${report.verdicts.length} verdict(s) failed`
+        : 'stopped; replica count restored';
+    } catch (err) {
+      ended = `failed: ${(err as Error).message}`;
+      notice(`chaos: ${(err as Error).message}`, 'bad');
+    }
+    chaos = undefined;
+    dispatch({ type: 'ui.chaos', state: 'off', ended });
+    // A run's scale-downs race its supervisor: a replica removed while it was judged dead would
+    // stay in the table. The engine's own list after the run is the truth.
+    await refreshTable();
+    notice(`chaos seed ${run.seed} ${ended}; journal ${run.journal}`);
+    dispatch({ type: 'ui.traffic', source: 'off' });
+    if (trafficWanted && !stopping()) await startOwnTraffic();
+  }
+
+  /** `r`: the checks on their own fresh sandbox; one run at a time. */
+  function runChecks(): void {
+    if (checks) return notice('the checks are running already: their step is shown above the keys');
+    const stop = new AbortController();
+    dispatch({ type: 'ui.checks', state: 'running' });
+    const done = ops
+      .runChecks(stop.signal)
+      .then((r) => {
+        dispatch({ type: 'ui.checks', state: 'done', summary: r.summary });
+        notice(`checks: ${r.summary}`, r.mustFailed > 0 ? 'bad' : 'warn');
+      })
+      .catch((err: unknown) => {
+        dispatch({
+          type: 'ui.checks',
+          state: 'done',
+          summary: stop.signal.aborted ? 'stopped' : `could not finish: ${(err as Error).message}`,
+        });
+        if (!stop.signal.aborted) notice(`checks: ${(err as Error).message}`, 'bad');
+      })
+      .finally(() => {
+        checks = undefined;
+      });
+    checks = { stop, done };
+  }
+
   function handle(c: Command): void {
     const s = store.getState();
     switch (c.kind) {
@@ -151,6 +292,23 @@ export function createController(
         return act(ops.kill(c.container));
       case 'scale':
         return requestScale(c.service, c.delta);
+      case 'traffic':
+        return act(toggleTraffic());
+      case 'chaos': {
+        const task = toggleChaos();
+        // A start (toggleChaos set chaosStarting before its first await) is awaited on quit.
+        if (chaosStarting) {
+          const tracked: Promise<void> = task
+            .catch(() => undefined)
+            .finally(() => {
+              if (chaosTask === tracked) chaosTask = undefined;
+            });
+          chaosTask = tracked;
+        }
+        return act(task);
+      }
+      case 'checks':
+        return runChecks();
       case 'leave':
         dispatch({ type: 'ui.prompt' });
         return act(leave(0));

@@ -10,6 +10,9 @@ export type Command =
   | { kind: 'toggle'; panel: 'logs' | 'help' }
   | { kind: 'kill'; container?: string }
   | { kind: 'scale'; service: string; delta: 1 | -1 }
+  | { kind: 'traffic' }
+  | { kind: 'chaos' }
+  | { kind: 'checks' }
   | { kind: 'quit' }
   | { kind: 'cancel' }
   | { kind: 'leave' }
@@ -36,6 +39,9 @@ export function commandFor(input: string, key: Key, s: DashboardState): Command 
   if (s.phase === 'starting') return input === 'q' ? { kind: 'interrupt' } : undefined;
   if (input === 'q') return { kind: 'quit' };
   if (input === 'k') return { kind: 'kill' };
+  if (input === 't') return { kind: 'traffic' };
+  if (input === 'c') return { kind: 'chaos' };
+  if (input === 'r') return { kind: 'checks' };
   if (input !== 'K' && input !== '+' && input !== '=' && input !== '-') return undefined;
 
   const roles = rolesOf(s);

@@ -13,8 +13,12 @@ import { readDesired } from '../../../sandbox/sandbox/state.js';
 import { status } from '../../../sandbox/sandbox/status.js';
 import { killReplica, supervise } from '../../../sandbox/sandbox/supervise.js';
 import { up, type UpOptions } from '../../../sandbox/sandbox/up.js';
+import type { LiveChaos } from '../../../sandbox/live/chaos.js';
+import type { LiveTraffic } from '../../../sandbox/live/traffic.js';
+import type { PlanRequest } from '../../../sandbox/sandbox/resolve.js';
 import type { SnapshotRow } from './actions.js';
 import { keepRunning } from './keep-running.js';
+import { suspendable } from './supervision.js';
 
 /**
  * What the dashboard can have done to the sandbox. The controller sees only this interface, so
@@ -38,6 +42,15 @@ export interface DashboardOps {
   scale(service: string, count: number, signal: AbortSignal): Promise<void>;
   /** Removes the sandbox's containers and network; its volumes stay. */
   teardown(): Promise<void>;
+  /** Steady traffic through the TLS edge until stopped. */
+  startTraffic(): Promise<LiveTraffic>;
+  /**
+   * A chaos run of the default rate and length; the dashboard's supervisor steps aside while it
+   * runs (the run supervises) and comes back when it ends.
+   */
+  startChaos(): Promise<LiveChaos>;
+  /** `rehearsal check`'s core on a fresh copy of the sandbox; resolves with its summary line. */
+  runChecks(signal: AbortSignal): Promise<{ summary: string; mustFailed: number }>;
 }
 
 export interface OpsContext {
@@ -45,12 +58,15 @@ export interface OpsContext {
   engine: Engine;
   emit: Emit;
   upOptions: Pick<UpOptions, 'replicasExplicit' | 'healthTimeoutMs'>;
+  /** How the declaration was read: the checks plan it again as their own sandbox. */
+  request: Omit<PlanRequest, 'sandboxSuffix' | 'proxyPort'>;
   random?: () => number;
 }
 
 export function sandboxOps(ctx: OpsContext): DashboardOps {
   const { plan, engine, emit } = ctx;
   const random = ctx.random ?? Math.random;
+  const supervisor = suspendable((signal) => supervise(plan, { engine, emit, signal }));
   return {
     up: (signal) => up(plan, { engine, emit, signal, ...ctx.upOptions }),
     async snapshot() {
@@ -80,11 +96,7 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
         onFailure(`${line} (said once)`);
       };
       return [
-        keepRunning(
-          (_n, run) => supervise(plan, { engine, emit, signal: run }),
-          signal,
-          report('supervisor'),
-        ),
+        keepRunning((_n, run) => supervisor.work(run), signal, report('supervisor')),
         keepRunning(
           (_n, run) => monitor(plan, { engine, emit, signal: run }),
           signal,
@@ -126,6 +138,32 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
     },
     teardown: async () => {
       await down(plan.sandboxId, { engine, emit, volumes: false });
+    },
+    // Loaded on demand, like everything a key starts: an idle dashboard does not carry them.
+    async startTraffic() {
+      const { startTraffic } = await import('../../../sandbox/live/traffic.js');
+      return startTraffic(plan, { engine, emit });
+    },
+    async startChaos() {
+      const { startChaos } = await import('../../../sandbox/live/chaos.js');
+      const resume = await supervisor.suspend();
+      try {
+        const chaos = await startChaos(plan, { engine, emit });
+        void chaos.done.finally(resume).catch(() => undefined);
+        return chaos;
+      } catch (err) {
+        resume();
+        throw err;
+      }
+    },
+    async runChecks(signal) {
+      const { runSideChecks } = await import('../../../sandbox/live/checks.js');
+      const report = await runSideChecks(ctx.request, { engine, emit, signal });
+      const s = report.summary;
+      return {
+        summary: `${s.pass} pass, ${s.fail} fail (${s.mustFailed} MUST), ${s.warn} warn, ${s['not-applicable']} n/a, ${s['not-checked']} not checked · ${report.sandbox}, ${Math.round(report.durationMs / 1000)} s`,
+        mustFailed: s.mustFailed,
+      };
     },
   };
 }

@@ -1,10 +1,13 @@
 import { uptime } from '../format.js';
 import type { DashboardAction } from './actions.js';
+import { chaosReducer } from './slices/chaos.js';
+import { checklistReducer } from './slices/checklist.js';
 import { finishedReducer } from './slices/finished.js';
 import { imagesReducer } from './slices/images.js';
 import { logsReducer } from './slices/logs.js';
 import { orderedReplicas, replicasReducer } from './slices/replicas.js';
 import { servicesReducer } from './slices/services.js';
+import { trafficReducer } from './slices/traffic.js';
 import { uiReducer } from './slices/ui.js';
 import type { DashboardState } from './state.js';
 
@@ -41,7 +44,6 @@ function session(s: DashboardState, a: DashboardAction): DashboardState {
 /**
  * The dashboard's reducer: session fields, then one reducer per slice. A slice keeps its
  * reference when an action does not concern it, so panels that select it do not re-render.
- * New panels (traffic, chaos, checks) add a slice and a line here.
  */
 export function dashboardReducer(state: DashboardState, a: DashboardAction): DashboardState {
   const s = session(state, a);
@@ -54,6 +56,9 @@ export function dashboardReducer(state: DashboardState, a: DashboardAction): Das
     images: imagesReducer(s.images, a),
     logs: logsReducer(s.logs, a),
     finished: finishedReducer(s.finished, a),
+    traffic: trafficReducer(s.traffic, a),
+    chaos: chaosReducer(s.chaos, a),
+    checklist: checklistReducer(s.checklist, a),
     ui: uiReducer(s.ui, a, () => orderedReplicas(replicas, rolesOf({ services }))),
   };
   const same = (Object.keys(next) as (keyof DashboardState)[]).every((k) => next[k] === state[k]);

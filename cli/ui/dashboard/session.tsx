@@ -4,6 +4,7 @@ import type { LoadedDeclaration } from '../../../sandbox/declaration/types.js';
 import type { Engine } from '../../../sandbox/engine/engine.js';
 import { AbortedError, formatProblem } from '../../../sandbox/errors.js';
 import type { Plan } from '../../../sandbox/plan/types.js';
+import type { PlanRequest } from '../../../sandbox/sandbox/resolve.js';
 import type { UpOptions } from '../../../sandbox/sandbox/up.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit.js';
@@ -21,6 +22,8 @@ export interface DashboardRun {
   plan: Plan;
   engine: Engine;
   upOptions: Pick<UpOptions, 'replicasExplicit' | 'healthTimeoutMs'>;
+  /** How the declaration was read (`r` plans it again for the checks' own sandbox). */
+  request: PlanRequest;
   downOnInterrupt: boolean;
   /** Lines to show first: the declaration's warnings. */
   warnings: string[];
@@ -35,6 +38,7 @@ export async function upWithDashboard(
   c: CommandContext,
   plan: Plan,
   loaded: LoadedDeclaration,
+  request: PlanRequest,
   options: DashboardRun['upOptions'] & { down: boolean },
 ): Promise<void> {
   const { down, ...upOptions } = options;
@@ -42,6 +46,7 @@ export async function upWithDashboard(
     plan,
     engine: await c.engine(),
     upOptions,
+    request,
     downOnInterrupt: down,
     warnings: loaded.warnings.map(formatProblem),
   });
@@ -67,6 +72,7 @@ export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult
     engine: run.engine,
     emit: (event) => store.dispatch({ ...event, at: Date.now() }),
     upOptions: run.upOptions,
+    request: run.request,
   });
   const proxy = run.plan.proxy;
   store.dispatch({

@@ -77,6 +77,72 @@ export interface UiState {
   busy?: string;
 }
 
+/** One second of traffic as the panels need it. */
+export interface TrafficPoint {
+  rps: number;
+  requests: number;
+  failed: number;
+}
+
+export interface TrafficView {
+  /** Who sends traffic: nobody, the dashboard's own generator (`t`), or a chaos run. */
+  source: 'off' | 'own' | 'chaos';
+  service?: string;
+  /** The last TRAFFIC_POINTS samples, oldest first: the sparkline. */
+  points: TrafficPoint[];
+  /** The latest sample's figures. */
+  last?: {
+    rps: number;
+    p50Ms: number;
+    p99Ms: number;
+    errors: Record<string, number>;
+    /** Container → its share of the responses in the last sample (0..1). */
+    share: Record<string, number>;
+  };
+  total: { requests: number; failed: number };
+}
+
+export interface ChaosStep {
+  seq: number;
+  atMs: number;
+  description: string;
+  outcome?: { ok: boolean; ms: number; detail: string; failedRequests: number };
+}
+
+export interface ChaosView {
+  state: 'off' | 'starting' | 'on' | 'stopping';
+  seed?: number;
+  journal?: string;
+  bounds?: { min: number; max: number; initial: number };
+  /** The planned actions not yet started (the first is the next). */
+  upcoming: ChaosStep[];
+  /** Started actions, newest last, at most CHAOS_RECENT. */
+  recent: ChaosStep[];
+  started: number;
+  total: number;
+  /** How the last run ended, for the panel once it is off. */
+  ended?: string;
+}
+
+/** A verdict of the checklist: a check's or a chaos run's, with its reason. */
+export interface ChecklistVerdict {
+  verdict: 'pass' | 'fail' | 'warn' | 'not-applicable' | 'not-checked';
+  why?: string;
+}
+
+export interface ChecklistView {
+  /** A check run: none yet, running, or done. */
+  state: 'idle' | 'running' | 'done';
+  /** What the running check does now. */
+  step?: string;
+  /** Requirement id → the check run's verdict. */
+  checks: Record<string, ChecklistVerdict>;
+  /** Requirement id → chaos verdicts bearing on it (a requirement may get two: scalable, stateless). */
+  chaos: Record<string, { name: string; verdict: ChecklistVerdict }[]>;
+  /** The last run's one-line outcome. */
+  summary?: string;
+}
+
 export interface DashboardResult {
   exitCode: number;
   /** One line for stderr after the dashboard is gone. */
@@ -84,8 +150,8 @@ export interface DashboardResult {
 }
 
 /**
- * Everything the dashboard shows. Each key is a slice with its own reducer (reducer.ts); the
- * traffic, chaos and checks panels will add their slices here, fed by their own events.
+ * Everything the dashboard shows. Each key is a slice with its own reducer (reducer.ts), fed by
+ * the core's events and the dashboard's own `ui.*` actions.
  */
 export interface DashboardState {
   sandboxId?: string;
@@ -98,6 +164,9 @@ export interface DashboardState {
   images: ImageProgress[];
   logs: Record<string, LogBuffer>;
   finished: FinishedLines;
+  traffic: TrafficView;
+  chaos: ChaosView;
+  checklist: ChecklistView;
   ui: UiState;
   outcome?: Completion<DashboardResult>;
 }
@@ -112,6 +181,9 @@ export function initialState(now: number): DashboardState {
     images: [],
     logs: {},
     finished: { epoch: 0, items: [], next: 0 },
+    traffic: { source: 'off', points: [], total: { requests: 0, failed: 0 } },
+    chaos: { state: 'off', upcoming: [], recent: [], started: 0, total: 0 },
+    checklist: { state: 'idle', checks: {}, chaos: {} },
     ui: { showLogs: true, showHelp: false },
   };
 }

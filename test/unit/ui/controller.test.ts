@@ -5,8 +5,32 @@ import type { DashboardOps } from '../../../cli/ui/dashboard/operations.js';
 import { dashboardReducer } from '../../../cli/ui/dashboard/reducer.js';
 import { initialState, type DashboardState } from '../../../cli/ui/dashboard/state.js';
 import { createStore } from '../../../cli/ui/store.js';
+import type { ChaosReport } from '../../../sandbox/chaos/run.js';
 import { AbortedError, UserError } from '../../../sandbox/errors.js';
 import { PLAN, T0, settle } from './helpers.js';
+
+/** A chaos run that ends when stopped (no report) or when `finish` is called (a report). */
+function fakeChaos() {
+  let end: (r: ChaosReport | undefined) => void = () => undefined;
+  const done = new Promise<ChaosReport | undefined>((r) => (end = r));
+  const stop = vi.fn(async () => {
+    end(undefined);
+    await done;
+  });
+  return {
+    seed: 42,
+    service: 'patient-api',
+    journal: '/tmp/chaos-42.jsonl',
+    bounds: { min: 2, max: 6, initial: 3 },
+    schedule: [
+      { seq: 1, atMs: 1200, description: 'SIGKILL replica [1]' },
+      { seq: 2, atMs: 4000, description: 'scale to 4' },
+    ],
+    done,
+    stop,
+    finish: (r: ChaosReport) => end(r),
+  };
+}
 
 function setup(overrides: Partial<DashboardOps> = {}, downOnInterrupt = false) {
   const store = createStore<DashboardState, DashboardAction>(dashboardReducer, initialState(T0));
@@ -36,6 +60,12 @@ function setup(overrides: Partial<DashboardOps> = {}, downOnInterrupt = false) {
     kill: vi.fn(async () => undefined),
     scale: vi.fn(async () => undefined),
     teardown: vi.fn(async () => undefined),
+    startTraffic: vi.fn(async () => ({
+      service: 'patient-api',
+      stop: vi.fn(async () => undefined),
+    })),
+    startChaos: vi.fn(async () => fakeChaos()),
+    runChecks: vi.fn(async () => ({ summary: '20 pass, 0 fail (0 MUST)', mustFailed: 0 })),
     ...overrides,
   };
   const c = createController(store, ops, { downOnInterrupt, now: () => T0 });
@@ -152,5 +182,113 @@ describe('dashboard controller', () => {
     await settle();
     expect(d.ops.teardown).toHaveBeenCalled();
     expect(d.store.getState().outcome).toMatchObject({ value: { exitCode: 130 } });
+  });
+
+  it('t starts and stops traffic; c pauses it for a chaos run and resumes it when the run is stopped', async () => {
+    const chaos = fakeChaos();
+    const { store, c, ops } = setup({ startChaos: vi.fn(async () => chaos) });
+    await c.start();
+    c.handle({ kind: 'traffic' });
+    await settle();
+    expect(store.getState().traffic.source).toBe('own');
+    const own = await (ops.startTraffic as ReturnType<typeof vi.fn>).mock.results[0]?.value;
+    c.handle({ kind: 'chaos' });
+    await settle();
+    expect(own.stop).toHaveBeenCalled();
+    expect(store.getState().chaos).toMatchObject({ state: 'on', seed: 42, total: 2 });
+    expect(store.getState().chaos.upcoming[0]?.description).toBe('SIGKILL replica [1]');
+    expect(store.getState().traffic.source).toBe('chaos');
+    c.handle({ kind: 'chaos' });
+    await settle();
+    expect(chaos.stop).toHaveBeenCalled();
+    expect(store.getState().chaos).toMatchObject({ state: 'off' });
+    expect(store.getState().chaos.ended).toBe('stopped; replica count restored');
+    expect(store.getState().traffic.source).toBe('own');
+    expect(ops.startTraffic).toHaveBeenCalledTimes(2);
+    c.handle({ kind: 'traffic' });
+    await settle();
+    expect(store.getState().traffic.source).toBe('off');
+  });
+
+  it('a chaos run that ends by itself says how many verdicts failed', async () => {
+    const chaos = fakeChaos();
+    const { store, c } = setup({ startChaos: vi.fn(async () => chaos) });
+    await c.start();
+    c.handle({ kind: 'chaos' });
+    await settle();
+    chaos.finish({
+      verdicts: [{ requirement: 'stateless', outcome: 'fail', summary: 'x', evidence: [] }],
+    } as unknown as ChaosReport);
+    await settle();
+    expect(store.getState().chaos.ended).toBe('finished: 1 of 1 verdict(s) failed');
+    expect(store.getState().traffic.source).toBe('off');
+  });
+
+  it('r runs the checks once at a time and puts their summary in the checklist', async () => {
+    let finish: () => void = () => undefined;
+    const runChecks = vi.fn(
+      () =>
+        new Promise<{ summary: string; mustFailed: number }>((r) => {
+          finish = () => r({ summary: '19 pass, 1 fail (1 MUST)', mustFailed: 1 });
+        }),
+    );
+    const { store, c } = setup({ runChecks });
+    await c.start();
+    c.handle({ kind: 'checks' });
+    c.handle({ kind: 'checks' });
+    await settle();
+    expect(runChecks).toHaveBeenCalledTimes(1);
+    expect(store.getState().checklist.state).toBe('running');
+    finish();
+    await settle();
+    expect(store.getState().checklist).toMatchObject({
+      state: 'done',
+      summary: '19 pass, 1 fail (1 MUST)',
+    });
+  });
+
+  it('quitting stops chaos first (restoring the count), then traffic and the checks', async () => {
+    const chaos = fakeChaos();
+    let checkSignal: AbortSignal | undefined;
+    const { store, c } = setup({
+      startChaos: vi.fn(async () => chaos),
+      runChecks: vi.fn(
+        (signal: AbortSignal) =>
+          new Promise<{ summary: string; mustFailed: number }>((_r, reject) => {
+            checkSignal = signal;
+            signal.addEventListener('abort', () => reject(new AbortedError()));
+          }),
+      ),
+    });
+    await c.start();
+    c.handle({ kind: 'chaos' });
+    c.handle({ kind: 'checks' });
+    await settle();
+    c.handle({ kind: 'leave' });
+    await settle();
+    expect(chaos.stop).toHaveBeenCalled();
+    expect(checkSignal?.aborted).toBe(true);
+    expect(store.getState().outcome).toMatchObject({ value: { exitCode: 0 } });
+  });
+
+  it('quitting while a chaos run is still starting stops it once it has started', async () => {
+    const chaos = fakeChaos();
+    let started: () => void = () => undefined;
+    const { store, c } = setup({
+      startChaos: vi.fn(
+        () => new Promise<ReturnType<typeof fakeChaos>>((r) => (started = () => r(chaos))),
+      ),
+    });
+    await c.start();
+    c.handle({ kind: 'chaos' });
+    await settle();
+    expect(store.getState().chaos.state).toBe('starting');
+    c.handle({ kind: 'leave' });
+    await settle();
+    expect(store.getState().outcome).toBeUndefined();
+    started();
+    await settle();
+    expect(chaos.stop).toHaveBeenCalled();
+    expect(store.getState().outcome).toMatchObject({ value: { exitCode: 0 } });
   });
 });

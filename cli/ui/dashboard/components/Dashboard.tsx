@@ -10,13 +10,19 @@ import { rolesOf } from '../reducer.js';
 import { orderedReplicas } from '../slices/replicas.js';
 import { selectedRow } from '../slices/ui.js';
 import type { DashboardResult, DashboardState } from '../state.js';
+import { REQUIREMENTS } from '../../../../sandbox/checks/catalogue.js';
 import { FinishedLines } from './FinishedLines.js';
 import { Header } from './Header.js';
 import { HelpPanel } from './HelpPanel.js';
 import { KeyBar } from './KeyBar.js';
 import { LogPane } from './LogPane.js';
+import { ChaosPanel } from './ChaosPanel.js';
+import { ChecklistPanel } from './ChecklistPanel.js';
 import { ProgressPanel } from './ProgressPanel.js';
+import { TrafficPanel } from './TrafficPanel.js';
 import { ReplicasPanel } from './ReplicasPanel.js';
+
+const REQUIREMENT_COUNT = REQUIREMENTS.length;
 
 export type DashboardStore = Store<DashboardState, DashboardAction>;
 
@@ -46,6 +52,9 @@ export function Dashboard({
   const sandboxId = useStore(store, (s) => s.sandboxId);
   const product = useStore(store, (s) => s.product);
   const endpoints = useStore(store, (s) => s.endpoints);
+  const traffic = useStore(store, (s) => s.traffic);
+  const chaos = useStore(store, (s) => s.chaos);
+  const checklist = useStore(store, (s) => s.checklist);
   const complete = useComplete<DashboardResult>();
   const { columns, rows: height } = useTerminalSize();
   const width = Math.max(20, columns);
@@ -70,6 +79,9 @@ export function Dashboard({
   const ordered = orderedReplicas(replicas, rolesOf({ services }));
   const selected = selectedRow(ui, ordered);
   const limits = Object.fromEntries(services.map((s) => [s.name, s.memoryLimitBytes]));
+  const short = (c: string) =>
+    sandboxId && c.startsWith(`${sandboxId}-`) ? c.slice(sandboxId.length + 1) : c;
+  const running = phase === 'running';
   // Everything but the log lines, so the live area stays shorter than the terminal: Ink
   // redraws the whole screen, flickering, once its output is as tall as the terminal.
   const chrome =
@@ -78,7 +90,8 @@ export function Dashboard({
     (images.length ? images.length + 1 : 0) +
     ordered.length +
     2 +
-    4;
+    4 +
+    (running ? panelHeight(traffic, chaos, checklist, width) : 0);
   const logHeight = Math.max(3, Math.min(20, height - chrome - 2));
   return (
     <>
@@ -97,6 +110,13 @@ export function Dashboard({
           now={now}
           width={width}
         />
+        {running ? (
+          <>
+            <TrafficPanel traffic={traffic} short={short} width={width} />
+            <ChaosPanel chaos={chaos} width={width} />
+            <ChecklistPanel checklist={checklist} width={width} />
+          </>
+        ) : null}
         {ui.showHelp ? (
           <HelpPanel width={width} />
         ) : ui.showLogs ? (
@@ -112,6 +132,26 @@ export function Dashboard({
       </Box>
     </>
   );
+}
+
+/** Lines the traffic, chaos and checklist panels take, each with its blank line above. */
+function panelHeight(
+  traffic: DashboardState['traffic'],
+  chaos: DashboardState['chaos'],
+  checklist: DashboardState['checklist'],
+  width: number,
+): number {
+  const t = traffic.source === 'off' && traffic.points.length === 0 ? 2 : 3;
+  const c =
+    chaos.state === 'off' && chaos.recent.length === 0
+      ? 2
+      : 2 + (chaos.state === 'on' || chaos.state === 'starting' ? 1 : 0) + chaos.recent.length;
+  const judged = Object.keys(checklist.checks).length + Object.keys(checklist.chaos).length;
+  const k =
+    checklist.state === 'idle' && judged === 0
+      ? 2
+      : 2 + Math.ceil(REQUIREMENT_COUNT / Math.max(1, Math.floor(width / 26))) + 3;
+  return t + c + k;
 }
 
 /** The log pane, subscribed to the selected replica's buffer only. */

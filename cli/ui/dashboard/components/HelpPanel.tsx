@@ -5,6 +5,9 @@ const KEYS: [string, string][] = [
   ['K', 'kill the selected replica'],
   ['+ / -', "scale the selected replica's task by one, within its declared bounds"],
   ['↑ / ↓', 'select a replica'],
+  ['t', 'traffic on/off: reads, writes and sessions through the TLS edge (20 req/s)'],
+  ['c', 'chaos on/off: a minute of seeded random chaos under traffic; off restores the count'],
+  ['r', 'run every check on a fresh copy of this sandbox (<id>-check); verdicts appear live'],
   ['l', "show or hide the selected replica's output"],
   ['?', 'show or hide this help'],
   ['q', 'quit: leave the sandbox running, or tear it down (volumes kept)'],
@@ -23,6 +26,9 @@ export function HelpPanel({ width }: { width: number }) {
           {what}
         </Text>
       ))}
+      <Text wrap="truncate" dimColor>
+        {'  '}checklist: ✓ pass ✗ fail ! warn – not applicable · not checked; ° a SHOULD
+      </Text>
     </Box>
   );
 }

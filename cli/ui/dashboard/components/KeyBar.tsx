@@ -2,10 +2,11 @@ import { Box, Text } from 'ink';
 import type { DashboardState } from '../state.js';
 
 const KEYS: [string, string][] = [
-  ['k', 'kill'],
-  ['K', 'kill selected'],
+  ['k/K', 'kill'],
   ['+/-', 'scale'],
-  ['↑↓', 'select'],
+  ['t', 'traffic'],
+  ['c', 'chaos'],
+  ['r', 'checks'],
   ['l', 'logs'],
   ['?', 'help'],
   ['q', 'quit'],

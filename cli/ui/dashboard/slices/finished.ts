@@ -11,6 +11,7 @@ const TONE: Partial<Record<TimedEvent['type'], Tone>> = {
   'replica.replaced': 'good',
   'sandbox.ready': 'good',
   'sandbox.removed': 'good',
+  'chaos.action': 'warn',
   warning: 'warn',
 };
 
@@ -28,6 +29,10 @@ const SHOWN = new Set<TimedEvent['type']>([
   'sandbox.removed',
   'cron.started',
   'cron.finished',
+  'chaos.planned',
+  'chaos.action',
+  'chaos.result',
+  'verdict.reached',
   'warning',
 ]);
 
@@ -49,6 +54,14 @@ export function finishedReducer(f: FinishedLines, a: DashboardAction): FinishedL
   }
   if (a.type.startsWith('ui.') || !SHOWN.has(a.type as TimedEvent['type'])) return f;
   const e = a as TimedEvent;
-  const text = format(e, false)?.replace(/^ {2}/, '');
-  return text === undefined ? f : add(f, text, TONE[e.type] ?? 'plain');
+  // A verdict's evidence belongs in the journal and the report; here its one line is enough.
+  const text = format(e, false)?.split('\n')[0]?.replace(/^ {2}/, '');
+  return text === undefined ? f : add(f, text, toneOf(e));
+}
+
+function toneOf(e: TimedEvent): Tone {
+  if (e.type === 'chaos.result') return e.ok ? 'plain' : 'bad';
+  if (e.type === 'verdict.reached')
+    return e.outcome === 'pass' ? 'good' : e.outcome === 'fail' ? 'bad' : 'warn';
+  return TONE[e.type] ?? 'plain';
 }

@@ -87,6 +87,23 @@ export function replicasReducer(rows: ReplicaRow[], a: DashboardAction): Replica
         cpuPercent: a.cpuPercent,
       }));
     }
+    case 'traffic.sample': {
+      // Each replica of the task the traffic goes to gets its part of the sample's rate (0 when
+      // it answered nothing); other services' rows keep no figure.
+      const answered = Object.values(a.replicas).reduce((n, v) => n + v, 0);
+      const services = new Set(rows.filter((r) => r.container in a.replicas).map((r) => r.service));
+      const rate = (r: ReplicaRow) =>
+        !services.has(r.service)
+          ? r.requestsPerSecond
+          : answered
+            ? Math.round(((a.replicas[r.container] ?? 0) / answered) * a.rps * 10) / 10
+            : 0;
+      if (!rows.some((r) => r.requestsPerSecond !== rate(r))) return rows;
+      return rows.map((r) => {
+        const v = rate(r);
+        return v === undefined ? r : { ...r, requestsPerSecond: v };
+      });
+    }
     case 'sandbox.removed':
       return [];
     default:
