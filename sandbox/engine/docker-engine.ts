@@ -290,9 +290,10 @@ export class DockerEngine implements Engine {
       .connect({ Container: id, EndpointConfig: { Aliases: aliases } });
   }
 
+  /** Removes a container and its anonymous volumes (an image's VOLUME); named volumes stay. */
   async removeContainer(id: string, options: { force?: boolean } = {}): Promise<void> {
     await ignore404(
-      this.docker.getContainer(id).remove({ force: options.force ?? false, v: false }),
+      this.docker.getContainer(id).remove({ force: options.force ?? false, v: true }),
       [409],
     );
   }
