@@ -7,7 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { RequestListener } from 'node:http';
 import { jsonLogger } from '../proxy/server/log.js';
+import { createTracing, tracingEnabled } from '../templates/reference-service/tracing.mjs';
 import { idpConfigFromEnv, loadIdpConfig } from './config.js';
 import { createPool, migrate } from './database.js';
 import { startIdp } from './server.js';
@@ -38,11 +40,23 @@ try {
   await migrate(pool, stopping.signal, (e) =>
     log.warn('waiting for the database', { error: (e as NodeJS.ErrnoException).code ?? e.message }),
   );
-  const idp = await startIdp({ config, pool, adminToken, logger: log });
+  // Spans for each request when the deployment names a collector (OTEL_EXPORTER_OTLP_ENDPOINT).
+  const tracing = tracingEnabled(process.env)
+    ? // The runtime image's version, as its Dockerfile labels it (no package.json in the image).
+      createTracing(process.env, log, { service: 'rehearsal-idp', version: '0.1.0' })
+    : undefined;
+  const idp = await startIdp({
+    config,
+    pool,
+    adminToken,
+    logger: log,
+    ...(tracing ? { wrap: (h: RequestListener) => tracing.wrap(h) } : {}),
+  });
   const stop = (signal: string): void => {
     log.info('stopping', { signal });
     void idp
       .close()
+      .then(() => tracing?.shutdown())
       .then(() => pool.end())
       .finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 4000).unref();

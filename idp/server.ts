@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { once } from 'node:events';
 import type Provider from 'oidc-provider';
 import type pg from 'pg';
@@ -29,6 +35,8 @@ interface Options {
   /** How often the keys are re-read from the database (another IdP may have rotated them). */
   keyPollMs?: number;
   host?: string;
+  /** Wraps the provider's request handler (tracing: a span per request). */
+  wrap?: (handler: RequestListener) => RequestListener;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -64,7 +72,7 @@ export async function startIdp(options: Options): Promise<IdpServer> {
     reload().catch((err: Error) => logger.warn('cannot read keys', { error: err.message }));
   }, options.keyPollMs ?? 2000);
 
-  const main = createServer((req, res) => {
+  const serve: RequestListener = (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const started = performance.now();
     res.on('close', () => {
@@ -97,7 +105,8 @@ export async function startIdp(options: Options): Promise<IdpServer> {
       return;
     }
     void handler(req, res);
-  });
+  };
+  const main = createServer(options.wrap ? options.wrap(serve) : serve);
 
   const admin = createServer((req, res) => {
     if (!bearerMatches(req.headers.authorization, options.adminToken)) {

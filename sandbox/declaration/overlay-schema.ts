@@ -190,10 +190,11 @@ function report(e: ErrorObject, source: Source, problems: Problems): void {
       );
       return;
     case 'enum': {
-      const allowed = (e.params['allowedValues'] as unknown[]).map(String).join(', ');
+      const values = (e.params['allowedValues'] as unknown[]).map(String);
+      const near = typeof e.data === 'string' ? closest(e.data, values) : undefined;
       problems.error(
         source.at(ptr),
-        `${name} is ${describe(e.data)}; expected one of ${allowed}`,
+        `${name} is ${describe(e.data)}; expected one of ${compactChoices(values)}${near ? ` (did you mean ${near}?)` : ''}`,
         hint,
       );
       return;
@@ -222,4 +223,46 @@ function article(types: string): string {
     .split(',')
     .map((t) => (t === 'integer' ? 'a whole number' : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`))
     .join(' or ');
+}
+
+/** Dotted choices grouped by their first part, so a long list stays one line: `database.{url,host}, edge.url`. */
+export function compactChoices(values: string[]): string {
+  const groups = new Map<string, string[]>();
+  for (const v of values) {
+    const dot = v.indexOf('.');
+    const head = dot > 0 ? v.slice(0, dot) : v;
+    groups.set(head, [...(groups.get(head) ?? []), dot > 0 ? v.slice(dot + 1) : '']);
+  }
+  return [...groups]
+    .map(([head, rests]) =>
+      rests.length > 1 && rests.every(Boolean)
+        ? `${head}.{${rests.join(',')}}`
+        : rests.map((r) => (r ? `${head}.${r}` : head)).join(', '),
+    )
+    .join(', ');
+}
+
+/** The allowed value a typo most likely meant (at most 2 edits away), if any. */
+export function closest(typed: string, values: string[]): string | undefined {
+  let best: { value: string; d: number } | undefined;
+  for (const value of values) {
+    const d = editDistance(typed.toLowerCase(), value.toLowerCase());
+    if (d <= 2 && (!best || d < best.d)) best = { value, d };
+  }
+  return best?.value;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(
+        (row[j] ?? 0) + 1,
+        (next[j - 1] ?? 0) + 1,
+        (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    row = next;
+  }
+  return row[b.length] ?? 0;
 }

@@ -337,6 +337,10 @@ describe.skipIf(!engine)('rehearsal check', () => {
       'no-phi-in-logs',
       'no-data-payloads',
       'not-hardware-dependent',
+      'good-citizen',
+      'offline-friendly',
+      // Its spans continue the edge's traceparent (OTEL_EXPORTER_OTLP_ENDPOINT).
+      'profilable',
     ])
       expect(report.results.find((x) => x.id === id)?.verdict, id).toBe('pass');
   }, 600_000);
