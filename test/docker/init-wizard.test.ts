@@ -60,9 +60,11 @@ describe.skipIf(!engine || !hasTmux)('rehearsal init wizard in tmux, real engine
     const facts = await waitFor(/\? Product name \(1\/8 · --name\)/);
     expect(facts).toMatch(/ports\s+8080/);
     expect(facts).toMatch(/user\s+node/);
-    for (let i = 0; i < 7; i++) {
+    // One answer at a time: each Enter waits for the next question (a key pressed while the
+    // wizard validates the previous answer could be lost on a loaded machine).
+    for (let n = 2; n <= 8; n++) {
       await tmux('send-keys', '-t', 'main', 'Enter');
-      await new Promise((r) => setTimeout(r, 150));
+      await waitFor(new RegExp(`\\? .*\\(${n}/8`));
     }
     await waitFor(/\? Database next to the service \(8\/8/);
     await tmux('send-keys', '-t', 'main', 'Right');
