@@ -71,7 +71,7 @@ describe('the Swarm stack file', () => {
     expect(s.services.database?.deploy.endpoint_mode).toBe('vip');
   });
 
-  it("judges a task by its health path from inside, as Swarm needs, and labels its containers", async () => {
+  it('judges a task by its health path from inside, as Swarm needs, and labels its containers', async () => {
     const api = (await stack('reference')).services['patient-api'] as Service & {
       healthcheck: { test: string[]; interval: string };
       labels: Record<string, string>;
