@@ -1,4 +1,5 @@
 import { CHAOS_CHECKS, chaosBounds, chaosEphemeral, combine } from './chaos-checks.js';
+import { HTTP_CHECKS } from './http-checks.js';
 import { IDENTITY_CHECKS } from './identity-checks.js';
 import { IMAGE_CHECKS } from './image-checks.js';
 import type { Check } from './judging.js';
@@ -13,6 +14,7 @@ export { FAILED_SHARE, LARGE_IMAGE_BYTES, MEMORY_SHARE, PAYLOAD_FILE_BYTES } fro
 export const CHECKS: Record<string, Check> = {
   ...IMAGE_CHECKS,
   ...RUNTIME_CHECKS,
+  ...HTTP_CHECKS,
   ...LOGGING_CHECKS,
   ...TRACE_CHECKS,
   ...NETWORK_CHECKS,
