@@ -24,7 +24,15 @@ export type RehearsalEvent =
   | { type: 'resource.ready'; kind: 'network' | 'volume'; name: string }
   | { type: 'replica.created'; service: string; replica: number; container: string }
   | { type: 'replica.started'; service: string; replica: number; container: string }
-  | { type: 'replica.healthy'; service: string; replica: number; container: string; ms: number }
+  | {
+      type: 'replica.healthy';
+      service: string;
+      replica: number;
+      container: string;
+      ms: number;
+      /** The container's id: a later replica may reuse the name. */
+      id?: string;
+    }
   | {
       type: 'replica.stopping';
       service: string;

@@ -7,10 +7,12 @@
  *   reach 0 (default 30 s): 200 when drained, 504 when the wait timed out; the hold stays.
  * - `POST /eject {"service","ip"}` — out of the rotation now; the hold stays.
  * - `POST /admit {"service","ip"}` — lift a hold; back in once a TCP probe succeeds.
+ * - `POST /forget {"service","ip"}` — the replica's container was removed: drop it and its hold,
+ *   so a new container given the same address starts fresh.
  * - `POST /refresh` — resolve every service now; answers with the backends.
  * - `PUT /tls {"cert","key"}` — replace the edge certificate (PEM) for new connections.
  * - `GET /stream` — WebSocket feed of snapshots (see admin-stream.ts).
- * A hold ends when the address leaves DNS (the replica is gone) or on `POST /admit`.
+ * A hold ends when the address leaves DNS (the replica is gone), on `POST /forget` or `POST /admit`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIPv4 } from 'node:net';
@@ -166,6 +168,23 @@ async function route(ctx: AdminContext, req: IncomingMessage): Promise<[number, 
       for (const [r, b] of replicas) r.setHold(b, undefined);
       await Promise.all(replicas.map(([r, b]) => ctx.discovery.probe(r, b)));
       return [200, backendsView(ctx)];
+    }
+    case 'POST /forget': {
+      // The sandbox removed this replica's container. Docker hands a freed address to the next
+      // container at once; without this, a drain hold on the old replica would keep the new one
+      // out of the rotation whenever no DNS refresh fell between the two.
+      const body = await readJson(req);
+      const service = stringField(body, 'service');
+      const ip = stringField(body, 'ip');
+      let forgotten = 0;
+      for (const r of ctx.routes) {
+        const backend = r.service === service ? r.backends.get(ip) : undefined;
+        if (backend === undefined) continue;
+        r.remove(backend, 'container removed');
+        forgotten++;
+      }
+      ctx.log.info('admin forget', { service, ip, forgotten });
+      return [200, { service, ip, forgotten }];
     }
     case 'POST /refresh':
       await ctx.discovery.refresh();

@@ -90,12 +90,15 @@ export class Route {
     return backend;
   }
 
-  /** Takes a replica out for good (it left DNS and nothing is in flight). */
-  remove(backend: Backend): void {
-    this.backends.delete(backend.ip);
+  /**
+   * Takes a replica out for good: it left DNS and nothing is in flight, or the sandbox removed
+   * its container (a later replica may get the same address and must start with a clean slate).
+   */
+  remove(backend: Backend, why = 'left DNS'): void {
+    if (this.backends.get(backend.ip) === backend) this.backends.delete(backend.ip);
     backend.closeIdle();
     this.rebuild();
-    this.listener(this, backend, 'gone', 'left DNS');
+    this.listener(this, backend, 'gone', why);
   }
 
   /** A connection to `backend` failed before reaching it: eject it now, record when. */

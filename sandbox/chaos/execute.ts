@@ -2,14 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Engine } from '../engine/engine.js';
 import type { Emit } from '../events.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
-import { drainAtEdge, edgeAdmin } from '../sandbox/edge-admin.js';
+import { drainAtEdge, edgeAdmin, forgetAtEdge } from '../sandbox/edge-admin.js';
 import { httpProbe } from '../net/http-probe.js';
-import { readHealth } from '../sandbox/health.js';
 import { freeNumbers, listReplicas, type Replica } from '../sandbox/replicas.js';
 import { readDesired } from '../sandbox/state.js';
 import { killReplica } from '../sandbox/supervise.js';
 import { startReplicas } from '../sandbox/up.js';
-import { waitHealthy } from '../sandbox/health.js';
+import { healthyEvent, readHealth, waitHealthy } from '../sandbox/health.js';
 import type { ChaosAction } from './action.js';
 import type { ChaosPlatform } from './platform.js';
 import type { StopTiming } from './verdicts.js';
@@ -183,13 +182,7 @@ export async function replaceAll(ctx: ActionContext, budgetMs: number): Promise<
   await Promise.all(
     started.map(async (r) => {
       const ms = await waitHealthy(engine, r.id, r.name, service, { timeoutMs: 90_000 });
-      ctx.emit({
-        type: 'replica.healthy',
-        service: service.name,
-        replica: r.n,
-        container: r.name,
-        ms,
-      });
+      ctx.emit(healthyEvent(service.name, r, ms));
     }),
   );
   const admin = await edgeAdmin(plan, engine);
@@ -199,6 +192,7 @@ export async function replaceAll(ctx: ActionContext, budgetMs: number): Promise<
       if (admin && ip) await drainAtEdge(admin, service.name, ip);
       const stop = await timedStop(ctx, r, budgetMs);
       await engine.removeContainer(r.id, { force: true });
+      if (admin && ip) await forgetAtEdge(admin, service.name, ip);
       ctx.emit({
         type: 'replica.removed',
         service: r.service,

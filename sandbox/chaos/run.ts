@@ -250,7 +250,12 @@ export async function runChaos(
   };
   const observe = (e: RehearsalEvent) => {
     if (e.type === 'replica.healthy') {
-      healthyAt.push({ name: e.container, at: clock() });
+      // By id when the event carries it: a name may belong to an earlier, removed replica.
+      healthyAt.push({
+        name: e.container,
+        at: clock(),
+        ...(e.id ? { id: e.id.slice(0, 12) } : {}),
+      });
       void refresh();
     } else if (e.type === 'replica.stopping') stopping.set(e.container, clock());
     else if (e.type === 'replica.removed' || e.type === 'replica.died') {

@@ -93,3 +93,12 @@ export async function drainAtEdge(admin: EdgeAdmin, service: string, ip: string)
     });
   }
 }
+
+/**
+ * Tells the edge a replica's container is gone, so its drain hold dies with it: Docker gives the
+ * freed address to the next container at once, which must join the rotation like any other.
+ * Best effort: an edge that does not answer forgets the replica when its address leaves DNS.
+ */
+export async function forgetAtEdge(admin: EdgeAdmin, service: string, ip: string): Promise<void> {
+  await adminCall(admin, 'POST', '/forget', { service, ip }, 5000).catch(() => undefined);
+}

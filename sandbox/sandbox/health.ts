@@ -2,8 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerDetails, Engine } from '../engine/engine.js';
 import { AbortedError, UserError } from '../errors.js';
 import { httpProbe } from '../net/http-probe.js';
+import type { RehearsalEvent } from '../events.js';
 import type { ServicePlan } from '../plan/types.js';
 import { SWARM_TASK_NAME } from './replicas.js';
+
+/** The event for a replica that just became healthy (its id too: names are reused). */
+export function healthyEvent(
+  service: string,
+  r: { id: string; name: string; n: number },
+  ms: number,
+): RehearsalEvent {
+  return { type: 'replica.healthy', service, replica: r.n, container: r.name, ms, id: r.id };
+}
 
 export type ReplicaHealth = 'healthy' | 'starting' | 'unhealthy' | 'stopped';
 

@@ -2,8 +2,8 @@ import type { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
-import { drainAtEdge, edgeAdmin } from './edge-admin.js';
-import { waitHealthy } from './health.js';
+import { drainAtEdge, edgeAdmin, forgetAtEdge } from './edge-admin.js';
+import { healthyEvent, waitHealthy } from './health.js';
 import { containerName, freeNumbers, listReplicas, newestFirst } from './replicas.js';
 import { readDesired, writeDesired } from './state.js';
 import { startReplicas } from './up.js';
@@ -52,15 +52,13 @@ export async function scale(
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.healthTimeoutMs ? { timeoutMs: options.healthTimeoutMs } : {}),
       });
-      emit({ type: 'replica.healthy', service: s.name, replica: r.n, container: r.name, ms });
+      emit(healthyEvent(s.name, r, ms));
     }),
   );
   const admin = removing.length > 0 ? await edgeAdmin(plan, engine) : undefined;
   for (const r of removing) {
-    if (admin) {
-      const ip = (await engine.inspectContainer(r.id)).ipAddress;
-      if (ip) await drainAtEdge(admin, s.name, ip);
-    }
+    const ip = admin ? (await engine.inspectContainer(r.id)).ipAddress : undefined;
+    if (admin && ip) await drainAtEdge(admin, s.name, ip);
     emit({
       type: 'replica.stopping',
       service: s.name,
@@ -70,6 +68,7 @@ export async function scale(
     });
     await engine.stopContainer(r.id, s.stopGraceSeconds);
     await engine.removeContainer(r.id, { force: true });
+    if (admin && ip) await forgetAtEdge(admin, s.name, ip);
     emit({ type: 'replica.removed', service: s.name, replica: r.number, container: r.name });
   }
   return { added: started.map((r) => r.name), removed: removing.map((r) => r.name) };

@@ -7,7 +7,7 @@ import { EDGE_FILES } from '../plan/edge.js';
 import type { Plan } from '../plan/types.js';
 import { adminCall, edgeAdmin } from './edge-admin.js';
 import { writeEdgeFiles } from './edge-files.js';
-import { waitHealthy } from './health.js';
+import { healthyEvent, waitHealthy } from './health.js';
 import { freeNumbers, listReplicas, type Replica } from './replicas.js';
 import { readDesired } from './state.js';
 import { startReplicas } from './up.js';
@@ -132,7 +132,7 @@ export async function reconcile(
     await Promise.all(
       started.map(async (r, i) => {
         const ms = await waitHealthy(engine, r.id, r.name, s, signal ? { signal } : {});
-        emit({ type: 'replica.healthy', service: s.name, replica: r.n, container: r.name, ms });
+        emit(healthyEvent(s.name, r, ms));
         emit({
           type: 'replica.replaced',
           service: s.name,

@@ -4,7 +4,7 @@ import type { Emit } from '../events.js';
 import { LABEL } from '../labels.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { VERSION } from '../version.js';
-import { waitHealthy } from './health.js';
+import { healthyEvent, waitHealthy } from './health.js';
 import { writeEdgeFiles } from './edge-files.js';
 import { writeIdpFiles } from './idp-files.js';
 import { ensureImage } from './images.js';
@@ -157,7 +157,7 @@ async function converge(plan: Plan, s: ServicePlan, options: UpOptions): Promise
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.healthTimeoutMs ? { timeoutMs: options.healthTimeoutMs } : {}),
       });
-      emit({ type: 'replica.healthy', service: s.name, replica: r.n, container: r.name, ms });
+      emit(healthyEvent(s.name, r, ms));
     }),
   );
   return desired;

@@ -95,6 +95,7 @@ export async function deploySwarm(plan: Plan, options: SwarmDeployOptions): Prom
         replica: task.number,
         container: task.name,
         ms: Date.now() - start,
+        id: task.id,
       });
   }
   const edge = await startEdge(plan, options);

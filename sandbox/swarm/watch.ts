@@ -44,7 +44,12 @@ export async function watchSwarm(
       }
     } else if (e.action === 'health_status: healthy' && !healthy.has(e.id)) {
       healthy.add(e.id);
-      emit({ type: 'replica.healthy', ...who, ms: e.time - (started.get(e.id) ?? e.time) });
+      emit({
+        type: 'replica.healthy',
+        ...who,
+        ms: e.time - (started.get(e.id) ?? e.time),
+        id: e.id,
+      });
       const gone = died.get(slot);
       if (gone) {
         died.delete(slot);

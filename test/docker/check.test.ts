@@ -252,10 +252,16 @@ describe.skipIf(!engine)('rehearsal check', () => {
       proxyPort: 20000 + Math.floor(Math.random() * 20000),
     });
     let facts;
+    // Where the time goes, printed with the table: the catalogue is the suite's longest test.
+    const t0 = Date.now();
+    const steps: string[] = [];
     try {
       facts = await gatherFacts(plan, {
         engine: engine!,
-        emit: () => undefined,
+        emit: (e) => {
+          if (e.type === 'check.step')
+            steps.push(`${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s  ${e.text}`);
+        },
         loaded,
         requests: 40,
       });
@@ -291,7 +297,9 @@ describe.skipIf(!engine)('rehearsal check', () => {
           }`,
         );
     }
-    console.log(`Naughty catalogue (one sandbox, a task per fault):\n${table.join('\n')}`);
+    console.log(
+      `Naughty catalogue (one sandbox, a task per fault):\n${table.join('\n')}\nSteps:\n${steps.join('\n')}`,
+    );
     expect(wrong).toEqual([]);
     const arm = facts.tasks.find((t) => t.service.name === 'arm64')!;
     expect(

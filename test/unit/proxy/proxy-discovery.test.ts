@@ -80,6 +80,31 @@ describe('replica discovery by DNS', () => {
     expect([...route.backends.keys()]).toEqual(['127.0.0.2']);
   });
 
+  it('admits a new replica at a drained replica’s address once the sandbox says the old one is gone', async () => {
+    // Docker hands a freed address to the next container at once; DNS may never show the gap.
+    const started = await startReplicas(['127.0.0.2', '127.0.0.7']);
+    replicas = started.replicas;
+    const listed = ['127.0.0.2', '127.0.0.7'];
+    proxy = await startTestProxy(started.port, () => listed, {
+      discovery: { intervalMs: 50, probeIntervalMs: 20 },
+    });
+    const route = proxy.routes[0]!;
+    await until(() => route.backends.get('127.0.0.7')?.state === 'healthy');
+    expect(
+      (await admin(proxy, 'POST', '/drain', { service: SERVICE, ip: '127.0.0.7' })).status,
+    ).toBe(200);
+    await replicas[1]!.kill();
+    replicas.push(await startReplica('127.0.0.7', started.port)); // the next container, same address
+    await new Promise((r) => setTimeout(r, 200)); // listed all along: the hold alone keeps it out
+    expect(route.backends.get('127.0.0.7')?.state).toBe('draining');
+    const forgot = await admin(proxy, 'POST', '/forget', { service: SERVICE, ip: '127.0.0.7' });
+    expect(forgot.json).toMatchObject({ forgotten: 1 });
+    await until(() => route.backends.get('127.0.0.7')?.state === 'healthy');
+    for (const r of replicas) r.served = 0;
+    for (let i = 0; i < 6; i++) expect((await get(proxy.edgePort)).status).toBe(200);
+    expect(replicas[2]!.served).toBe(3);
+  });
+
   it('keeps the last known replicas when a lookup fails', async () => {
     const started = await startReplicas(['127.0.0.2']);
     replicas = started.replicas;
