@@ -25,12 +25,6 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-/**
- * The figures this bench is compared with: the dashboard as first measured at commit 1286b04,
- * before every command's core (checks, chaos, SCIM, export, offline images) was loaded on demand
- * and before the traffic, chaos and checklist panels existed. Only its idle RSS was recorded.
- */
-const BASELINE = { name: '1286b04 (first bench:tui, 5 replicas, idle)', idle: { rssMaxMB: 183 } };
 const IDLE_S = arg('idle', 30);
 const BUSY_S = arg('busy', 15);
 const REPLICAS = 5;
@@ -73,13 +67,16 @@ function rssBytes(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : 0;
 }
-const renders = () => JSON.parse(readFileSync(statsFile, 'utf8')).renders;
+const stats = () => JSON.parse(readFileSync(statsFile, 'utf8'));
+const renders = () => stats().renders;
+const heapStats = () => stats().heap ?? { collections: 0, totalMs: 0 };
 
 /** CPU %, RSS (mean and max) and renders/s of `pid` over `seconds`, while `during` runs. */
 async function measure(pid, seconds, during = async () => undefined) {
   const t0 = Date.now();
   const c0 = cpuTicks(pid);
   const r0 = renders();
+  const h0 = heapStats();
   const rss = [];
   const sampler = setInterval(() => rss.push(rssBytes(pid)), 1000);
   await Promise.all([during(seconds), sleep(seconds * 1000)]);
@@ -92,6 +89,8 @@ async function measure(pid, seconds, during = async () => undefined) {
     cpuPercentOfOneCore: +(((cpuTicks(pid) - c0) / TICKS / elapsed) * 100).toFixed(1),
     rssMeanMB: +(rss.reduce((a, b) => a + b, 0) / rss.length / 1e6).toFixed(1),
     rssMaxMB: +(Math.max(...rss) / 1e6).toFixed(1),
+    forcedCollections: heapStats().collections - h0.collections,
+    forcedCollectionMs: +(heapStats().totalMs - h0.totalMs).toFixed(1),
   };
 }
 
@@ -117,16 +116,14 @@ async function load(seconds) {
   load.requests = requests;
 }
 
-try {
-  copyFileSync(
-    join(root, 'templates/reference-service/marketplace.json'),
-    join(dir, 'marketplace.json'),
-  );
-  writeFileSync(
-    join(dir, 'rehearsal.yaml'),
-    `sandbox: { name: ${sandbox} }\ndatabase: { kind: postgres }\ntasks:\n  "Patient API":\n    name: patient-api\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n`,
-  );
-  const command = `env -u CI REHEARSAL_IMAGES=${images} REHEARSAL_PROXY_PORT=${proxyPort} REHEARSAL_RENDER_STATS=${statsFile} node ${cli} up --replicas ${REPLICAS}; echo EXIT=$?; sleep 600`;
+/**
+ * One dashboard in tmux on the bench's sandbox: idle for IDLE_S, then (with `busy`) a stream of
+ * events for BUSY_S. Quits leaving the sandbox running, or tears it down after the last session.
+ */
+async function session(name, env, last) {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const command = `env -u CI ${vars.join(' ')} REHEARSAL_IMAGES=${images} REHEARSAL_PROXY_PORT=${proxyPort} REHEARSAL_RENDER_STATS=${statsFile} node ${cli} up --replicas ${REPLICAS}; echo EXIT=$?; sleep 600`;
+  rmSync(statsFile, { force: true });
   tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', '-c', dir, command);
   await waitFor(new RegExp(`patient-api ${REPLICAS}/${REPLICAS} healthy`));
   await waitFor(/\d+\/256M/, 30_000); // the first stats sample
@@ -137,38 +134,55 @@ try {
     .trim();
   if (!existsSync(statsFile)) throw new Error('the dashboard wrote no render counts');
   await sleep(3000); // let start-up work settle before calling it idle
-
   const idle = await measure(pid, IDLE_S);
-  const busy = await measure(pid, BUSY_S, load);
-  const result = {
-    replicas: REPLICAS,
-    images,
-    idle,
-    busy: { ...busy, httpRequests: load.requests },
-  };
+  const busy = last ? await measure(pid, BUSY_S, load) : undefined;
   tmux('send-keys', '-t', 'bench', 'q');
   await waitFor(/Quit\?/, 10_000);
-  tmux('send-keys', '-t', 'bench', 'd');
+  tmux('send-keys', '-t', 'bench', last ? 'd' : 'r');
   await waitFor(/EXIT=\d+/, 120_000);
+  tmux('kill-session', '-t', 'bench');
+  console.error(`${name}: done`);
+  return { idle, ...(busy ? { busy: { ...busy, httpRequests: load.requests } } : {}) };
+}
+
+try {
+  copyFileSync(
+    join(root, 'templates/reference-service/marketplace.json'),
+    join(dir, 'marketplace.json'),
+  );
+  writeFileSync(
+    join(dir, 'rehearsal.yaml'),
+    `sandbox: { name: ${sandbox} }\ndatabase: { kind: postgres }\ntasks:\n  "Patient API":\n    name: patient-api\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n`,
+  );
+  // Same sandbox, two dashboards one after the other: first the baseline (the heap keeper of
+  // cli/ui/heap.ts off, as the dashboard was before it), then the dashboard as shipped.
+  const baseline = await session('baseline', { REHEARSAL_HEAP_KEEPER: 'off' }, false);
+  const shipped = await session('shipped', {}, true);
 
   const ok = (v, max) => (v <= max ? 'ok' : 'OVER');
   console.log(`Dashboard with ${REPLICAS} replicas (${images} images), 120×40 tmux:`);
   for (const [name, m] of [
-    [`idle, ${idle.seconds} s`, idle],
-    [`events, ${busy.seconds} s (${load.requests} requests, 1 kill)`, busy],
+    [`baseline (heap keeper off), idle ${baseline.idle.seconds} s`, baseline.idle],
+    [`shipped, idle ${shipped.idle.seconds} s`, shipped.idle],
+    [
+      `shipped, events ${shipped.busy.seconds} s (${shipped.busy.httpRequests} requests, 1 kill)`,
+      shipped.busy,
+    ],
   ]) {
     console.log(
       `  ${name}: ${m.rendersPerSecond} renders/s (${ok(m.rendersPerSecond, 10)}), ` +
         `CPU ${m.cpuPercentOfOneCore} % of a core (${ok(m.cpuPercentOfOneCore, 15)}), ` +
-        `RSS mean ${m.rssMeanMB} MB, max ${m.rssMaxMB} MB (${ok(m.rssMaxMB, 150)})`,
+        `RSS mean ${m.rssMeanMB} MB, max ${m.rssMaxMB} MB (${ok(m.rssMaxMB, 150)}); ` +
+        `${m.forcedCollections} forced collection(s), ${m.forcedCollectionMs} ms`,
     );
   }
-  const ratio = (now, before) => (before ? `${(now / before).toFixed(2)}×` : 'not recorded');
+  const ratio = (now, before) => (now / before).toFixed(2);
   console.log(
-    `Against ${BASELINE.name}: idle RSS max ${idle.rssMaxMB} MB vs ${BASELINE.idle.rssMaxMB} MB = ${ratio(idle.rssMaxMB, BASELINE.idle.rssMaxMB)}; ` +
-      `renders/s and CPU ${ratio(idle.rendersPerSecond, BASELINE.idle.rendersPerSecond)} (the baseline has none)`,
+    `Shipped against baseline, idle: RSS max ${ratio(shipped.idle.rssMaxMB, baseline.idle.rssMaxMB)}×, ` +
+      `RSS mean ${ratio(shipped.idle.rssMeanMB, baseline.idle.rssMeanMB)}×, ` +
+      `CPU ${ratio(shipped.idle.cpuPercentOfOneCore, baseline.idle.cpuPercentOfOneCore)}×`,
   );
-  console.log(JSON.stringify({ ...result, baseline: BASELINE }));
+  console.log(JSON.stringify({ replicas: REPLICAS, images, baseline, shipped }));
 } finally {
   try {
     execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });

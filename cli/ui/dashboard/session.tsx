@@ -8,6 +8,7 @@ import type { PlanRequest } from '../../../sandbox/sandbox/resolve.js';
 import type { UpOptions } from '../../../sandbox/sandbox/up.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit.js';
+import { keepHeapSmall, type HeapKeeperStats } from '../heap.js';
 import { LifecycleRoot } from '../lifecycle.js';
 import { createStore } from '../store.js';
 import type { DashboardAction } from './actions.js';
@@ -95,7 +96,8 @@ export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult
   for (const message of run.warnings) store.dispatch({ type: 'warning', message, at: Date.now() });
 
   const controller = createController(store, ops, { downOnInterrupt: run.downOnInterrupt });
-  const stats = renderStats();
+  const heap = keepHeapSmall();
+  const stats = renderStats(heap.stats);
   const app = render(
     <LifecycleRoot>
       <Dashboard store={store} onCommand={controller.handle} />
@@ -115,6 +117,7 @@ export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult
   } finally {
     restoreStderr();
     clearInterval(tick);
+    heap.stop();
     stats?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -123,14 +126,17 @@ export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult
 
 /**
  * With `REHEARSAL_RENDER_STATS=<file>`, counts Ink's renders and writes the count there every
- * second: what scripts/bench-tui.mjs reads to measure renders per second.
+ * second, with the memory and the heap keeper's collections: what scripts/bench-tui.mjs reads.
  */
-function renderStats(): { count: () => void; stop: () => void } | undefined {
+function renderStats(heap: HeapKeeperStats): { count: () => void; stop: () => void } | undefined {
   const file = process.env.REHEARSAL_RENDER_STATS;
   if (!file) return undefined;
   let renders = 0;
   const write = () =>
-    writeFileSync(file, JSON.stringify({ renders, at: Date.now(), memory: process.memoryUsage() }));
+    writeFileSync(
+      file,
+      JSON.stringify({ renders, at: Date.now(), memory: process.memoryUsage(), heap }),
+    );
   const timer = setInterval(write, 1000);
   return {
     count: () => void renders++,

@@ -2,6 +2,7 @@ import { render } from 'ink';
 import type { Engine } from '../../../sandbox/engine/engine.js';
 import type { PlanRequest } from '../../../sandbox/sandbox/resolve.js';
 import { runTourStep, TOUR } from '../../../sandbox/live/tour.js';
+import { keepHeapSmall } from '../heap.js';
 import { LifecycleRoot } from '../lifecycle.js';
 import { createStore } from '../store.js';
 import { createTourController } from './controller.js';
@@ -23,6 +24,7 @@ export async function runTour(request: PlanRequest, engine: Engine): Promise<num
     </LifecycleRoot>,
     { maxFps: 10, exitOnCtrlC: false },
   );
+  const heap = keepHeapSmall();
   const onSignal = () => controller.handle('quit');
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -30,6 +32,7 @@ export async function runTour(request: PlanRequest, engine: Engine): Promise<num
   try {
     return (await app.waitUntilExit()) as number;
   } finally {
+    heap.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
