@@ -19,6 +19,10 @@ import { registerUp } from './commands/up.js';
 import { registerValidate } from './commands/validate.js';
 import { createContext, type CommandContext } from './context.js';
 import { reportError } from './exit.js';
+import { relaunchForLiveView } from './relaunch.js';
+
+// First, before any work: a live view may restart this process with a smaller young generation.
+relaunchForLiveView();
 
 const program = new Command('rehearsal')
   .description(
