@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from '../sandbox/state.js';
-import type { ActionResult, ChaosReport } from './run.js';
+import type { ActionResult, ChaosReport } from './report.js';
 
 /** How fast one engine brought a killed replica back, over the kills of one run. */
 export interface RecoveryFigures {

@@ -62,6 +62,7 @@ describe('watching Swarm repair a stack', () => {
         replica: 1,
         container: 'demo_patient-api.1.new',
         ms: 2500,
+        id: 'new',
       },
       {
         type: 'replica.replaced',

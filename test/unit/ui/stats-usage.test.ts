@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { usageFrom } from '../../../sandbox/engine/docker-engine.js';
+import { usageFrom } from '../../../sandbox/engine/docker-usage.js';
 
 /** The figures behind the dashboard's MEMORY and CPU columns, as `docker stats` computes them. */
 describe('usageFrom', () => {

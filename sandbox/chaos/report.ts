@@ -1,0 +1,106 @@
+/** What a chaos run is given and what it reports: its settings, each action's result, the run. */
+
+import type { TaskOverlay } from '../declaration/types.js';
+import type { JourneyCounts, TrafficGenerator } from '../traffic/generator.js';
+import type { TrafficSpec } from '../traffic/journeys.js';
+import type { WriteCheck } from '../traffic/ledger.js';
+import type { WebSocketFigures } from '../traffic/websocket-traffic.js';
+import type { ChaosAction } from './action.js';
+import type { JournalHead } from './journal.js';
+import type { ChaosPlatform } from './platform.js';
+import type { RecoveryFigures } from './recovery-figures.js';
+import type { Verdict } from './verdicts.js';
+
+export interface ChaosSettings {
+  seed: number;
+  durationMs: number;
+  /** Chaos actions per minute (random mode). */
+  perMinute: number;
+  /** A scripted scenario or a replayed journal's actions; random from the seed when absent. */
+  actions?: ChaosAction[];
+  mode: JournalHead['mode'];
+  /** The task to aim at (default: the first task behind the TLS edge). */
+  service?: string;
+  /** Traffic: requests per second and in flight. */
+  rps?: number;
+  concurrency?: number;
+  /** rehearsal.yaml's settings per task: `traffic:` and the smoke path shape the journeys. */
+  overlays?: Record<string, Pick<TaskOverlay, 'traffic' | 'smokePath'>>;
+}
+
+/** One action as it ran. */
+export interface ActionResult {
+  action: ChaosAction;
+  startAt: number;
+  endAt: number;
+  ok: boolean;
+  detail: string;
+  /** Requests (and WebSocket handshakes) that failed in its window, each counted once. */
+  failedRequests: number;
+  /** WebSockets that dropped in its window (each reconnected). */
+  socketDrops: number;
+  recoveredMs: number;
+  /** kill: time from the kill until a replacement was healthy (on Swarm: by Swarm's health check). */
+  replacementHealthyMs?: number;
+  /** kill: time from the kill until a replacement answered traffic. */
+  replacementServingMs?: number;
+}
+
+export interface ChaosReport {
+  /** Who repaired the faults: Rehearsal's supervisor on plain Docker, or Swarm. */
+  engine: ChaosPlatform['engine'];
+  seed: number;
+  sandboxId: string;
+  service: string;
+  journal: string;
+  interrupted: boolean;
+  actions: ActionResult[];
+  verdicts: Verdict[];
+  /** Kill → replacement figures of this run, and of the last run on the other engine. */
+  recovery: { this: RecoveryFigures; other?: RecoveryFigures };
+  traffic: TrafficReport;
+}
+
+export interface TrafficReport {
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: Record<string, number>;
+  replicas: Record<string, number>;
+  acknowledgedWrites: number;
+  lostWrites: number;
+  /** Where the journeys came from, and how each fared. */
+  origin: TrafficSpec['origin'];
+  journeys: JourneyCounts;
+  websocket?: WebSocketFigures;
+}
+
+/**
+ * The traffic of a run that lasted `endMs`: its figures, replicas by container name, and the
+ * acknowledged writes that the final read-back (`checks`) no longer found.
+ */
+export function trafficReport(
+  traffic: TrafficGenerator,
+  spec: TrafficSpec,
+  endMs: number,
+  checks: WriteCheck[],
+  byName: (counts: Record<string, number>) => Record<string, number>,
+): TrafficReport {
+  const overall = traffic.figures.overall();
+  const seconds = Math.max(0.001, endMs / 1000);
+  return {
+    requests: traffic.figures.total.requests,
+    seconds: Math.round(seconds * 10) / 10,
+    rps: Math.round((traffic.figures.total.requests / seconds) * 10) / 10,
+    ...overall,
+    errors: traffic.figures.total.errors,
+    replicas: byName(traffic.figures.total.replicas),
+    acknowledgedWrites: traffic.ledger.acked().length,
+    lostWrites: checks.filter((c) => c.found === 0).length,
+    origin: spec.origin,
+    journeys: traffic.journeys,
+    ...(traffic.websocket ? { websocket: traffic.websocket.figures } : {}),
+  };
+}
