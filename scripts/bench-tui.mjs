@@ -4,6 +4,8 @@
 // /proc/<pid>/stat and /proc/<pid>/status. Targets: ≤ 10 renders/s, < 15 % CPU, < 150 MB RSS.
 //
 // Usage: npm run build && REHEARSAL_IMAGES=offline node scripts/bench-tui.mjs [--idle 30] [--busy 15]
+// The dashboard runs under the `node` on PATH: put a Node >= 22.15 first to measure the in-place
+// restart with a small young generation (cli/relaunch.ts), which Node 20 cannot do.
 // Needs Linux (/proc), tmux and a Docker engine. Everything it creates is removed at the end.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
