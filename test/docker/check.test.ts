@@ -297,8 +297,14 @@ describe.skipIf(!engine)('rehearsal check', () => {
           }`,
         );
     }
+    const offline = (facts.offline?.tasks ?? [])
+      .map(
+        (t) =>
+          `${t.task} ${(t.ms / 1000).toFixed(1)} s${t.smoke ? `, smoke exit ${t.smoke.exitCode}` : ''}`,
+      )
+      .join('; ');
     console.log(
-      `Naughty catalogue (one sandbox, a task per fault):\n${table.join('\n')}\nSteps:\n${steps.join('\n')}`,
+      `Naughty catalogue (one sandbox, a task per fault):\n${table.join('\n')}\nSteps:\n${steps.join('\n')}\nOffline, healthy after: ${offline}\nAll facts in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
     );
     expect(wrong).toEqual([]);
     const arm = facts.tasks.find((t) => t.service.name === 'arm64')!;

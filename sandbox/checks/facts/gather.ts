@@ -102,7 +102,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       stopSampling.signal,
     );
     // Tasks are observed side by side (a few at a time): most of the time is spent waiting.
-    const limit = pLimit(3);
+    const limit = pLimit(4);
     await Promise.all(
       facts.map((t) =>
         limit(async () => {

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { Engine } from '../../engine/engine.js';
 import { imageModeFromEnv, runtimeImage } from '../../images/catalogue.js';
 import { LABEL } from '../../labels.js';
@@ -133,11 +134,19 @@ export interface SandboxMap {
 
 export async function sandboxMap(plan: Plan, engine: Engine): Promise<SandboxMap> {
   const addresses: Record<string, string> = {};
-  for (const r of await listReplicas(engine, plan.sandboxId)) {
-    const d = await engine.inspectContainer(r.id).catch(() => undefined);
-    if (r.service === NETWATCH) continue;
+  // Side by side: a sandbox under check holds dozens of containers (each task, its offline
+  // copy and capture sidecars), and this map is drawn once per capture.
+  const limit = pLimit(8);
+  const replicas = (await listReplicas(engine, plan.sandboxId)).filter(
+    (r) => r.service !== NETWATCH,
+  );
+  const details = await Promise.all(
+    replicas.map((r) => limit(() => engine.inspectContainer(r.id).catch(() => undefined))),
+  );
+  replicas.forEach((r, i) => {
+    const d = details[i];
     for (const ip of d?.addresses ?? (d?.ipAddress ? [d.ipAddress] : [])) addresses[ip] = r.service;
-  }
+  });
   const names = new Set<string>();
   for (const s of plan.services) {
     names.add(s.name);

@@ -91,8 +91,9 @@ export async function offlineFacts(
     };
 
   const tasks = plan.services.filter((s) => s.role === 'task' && s.probe);
-  // A few at a time: each is a replica, a capture, health probes and a smoke test.
-  const limit = pLimit(4);
+  // Six at a time: each is a replica, a capture, health probes and a smoke test, and mostly
+  // waits; a task that never gets healthy offline holds its slot for the whole budget.
+  const limit = pLimit(6);
   await Promise.all(
     tasks.map((s) =>
       limit(async () => {
