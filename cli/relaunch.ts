@@ -28,7 +28,7 @@ export interface RelaunchInput {
 
 /**
  * The node arguments to restart with, or undefined when this process should go on as it is:
- * not a live view, not a terminal, `--no-tui`, already relaunched, the flag already chosen (by
+ * not a live view, not a terminal, `--no-tui` or `--detach`, already relaunched, the flag already chosen (by
  * the user, in NODE_OPTIONS or execArgv), or no `process.execve`.
  */
 export function relaunchArgs(i: RelaunchInput): string[] | undefined {
@@ -37,7 +37,8 @@ export function relaunchArgs(i: RelaunchInput): string[] | undefined {
   const args = i.argv.slice(2);
   const command = args.find((a) => !a.startsWith('-'));
   if (!command || !LIVE_COMMANDS.has(command)) return undefined;
-  if (args.includes('--no-tui') || args.includes('--help') || args.includes('-h')) return undefined;
+  // No live view: plain lines, help, or `up --detach` (returns once the sandbox is healthy).
+  if (['--no-tui', '--help', '-h', '--detach'].some((a) => args.includes(a))) return undefined;
   const chosen = (s: string) => s.includes('--max-semi-space-size');
   if (i.execArgv.some(chosen) || chosen(i.env.NODE_OPTIONS ?? '')) return undefined;
   return [`--max-semi-space-size=${LIVE_SEMI_SPACE_MB}`, ...i.execArgv, ...i.argv.slice(1)];

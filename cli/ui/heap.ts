@@ -18,11 +18,10 @@ export interface HeapKeeper {
  * machine (a 4 GB limit on a 16 GiB laptop) and collects the old generation lazily, so a
  * dashboard that re-renders every second promotes a little garbage each time and never gives it
  * back: idle with 5 replicas it grew from 128 MB to 213 MB RSS in a minute, live heap ~50 MB
- * (bench:tui). V8 flags that would bound this (`--max-semi-space-size`) only apply at start-up,
- * which a `rehearsal` bin cannot choose. So: every `intervalMs`, when the heap has grown by more
- * than `growthBytes` since the last full collection, collect now. One collection of this heap
- * takes a few milliseconds; bench:tui prints how many ran and their cost, against a baseline
- * run with `REHEARSAL_HEAP_KEEPER=off`.
+ * (bench:tui). So: every `intervalMs`, when the heap has grown by more than `growthBytes` since
+ * the last full collection, collect now. One collection of this heap took 40–60 ms, about once
+ * every 30 s while idle; bench:tui prints how many ran and their cost, against a baseline run with
+ * `REHEARSAL_HEAP_KEEPER=off`. The young generation is cli/relaunch.ts's part (Node ≥ 22.15).
  */
 export function keepHeapSmall(intervalMs = 5000, growthBytes = 12 * 2 ** 20): HeapKeeper {
   const stats: HeapKeeperStats = { collections: 0, totalMs: 0, maxMs: 0 };

@@ -15,7 +15,7 @@ import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import { imageModeFromEnv } from '../../sandbox/images/catalogue.js';
 import { STOP_BUDGET_SECONDS } from '../../sandbox/plan/plan.js';
 import { imageWithArchitecture } from '../helpers/architecture.js';
-import { REFERENCE, ROOT, rehearsal, tempDir } from '../helpers/cli.js';
+import { editFile, REFERENCE, ROOT, rehearsal, tempDir } from '../helpers/cli.js';
 import { trustingChromium } from '../helpers/chromium.js';
 import { removeSandbox, testEngine } from '../helpers/engine.js';
 
@@ -318,13 +318,10 @@ describe.skipIf(!engine)('rehearsal check', () => {
     const project = tempDir('rehearsal-runtime-check-');
     made.push(project);
     cpSync(join(ROOT, 'templates/runtime/check'), project.dir, { recursive: true });
-    const overlay = join(project.dir, 'rehearsal.yaml');
-    writeFileSync(
-      overlay,
-      readFileSync(overlay, 'utf8').replace(
-        'sandbox: { name: runtime }',
-        'sandbox: { name: rt-runtime }',
-      ),
+    editFile(
+      join(project.dir, 'rehearsal.yaml'),
+      'sandbox: { name: runtime }',
+      'sandbox: { name: rt-runtime }',
     );
     const r = await rehearsal(['check', '--report', 'out', '--ci'], {
       cwd: project.dir,
@@ -362,13 +359,10 @@ describe.skipIf(!engine)('rehearsal check', () => {
   it('fails Self-bootstrapped when a service needs a manual step, and exits 1', async () => {
     const project = referenceCopy('rt-setup', false);
     made.push(project);
-    const overlay = join(project.dir, 'rehearsal.yaml');
-    writeFileSync(
-      overlay,
-      readFileSync(overlay, 'utf8').replace(
-        '    bind: { DATABASE_URL: database.url }',
-        '    bind: { DATABASE_URL: database.url }\n    env: { NAUGHTY_MANUAL_SETUP: "1" }',
-      ),
+    editFile(
+      join(project.dir, 'rehearsal.yaml'),
+      '    bind: { DATABASE_URL: database.url }',
+      '    bind: { DATABASE_URL: database.url }\n    env: { NAUGHTY_MANUAL_SETUP: "1" }',
     );
     const r = await rehearsal(['check', '--bootstrap-timeout', '25', '--ci'], {
       cwd: project.dir,

@@ -33,6 +33,7 @@ describe('relaunchArgs', () => {
     ['no command', { argv: ['node', 'main.js', '--version'] }],
     ['--no-tui', { argv: ['node', 'main.js', '--no-tui', 'up'] }],
     ['--help', { argv: ['node', 'main.js', 'up', '--help'] }],
+    ['up --detach', { argv: ['node', 'main.js', 'up', '--detach'] }],
     ['not a terminal', { interactive: false }],
     ['a Node without process.execve (Node 20)', { canExec: false }],
     ['the second start', { env: { REHEARSAL_RELAUNCHED: '1' } }],
