@@ -71,6 +71,11 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
       return `Scaling ${e.service} ${e.from} → ${e.to}${e.adding.length ? `; adding ${e.adding.join(', ')}` : ''}${e.removing.length ? `; removing newest first: ${e.removing.join(', ')}` : ''}`;
     case 'sandbox.ready':
       return `Sandbox ${e.sandboxId} is up: ${e.replicas} container(s) healthy in ${seconds(e.ms)}.`;
+    case 'sandbox.repaired':
+      return [
+        `Sandbox ${e.sandboxId}: repaired what an interrupted run left`,
+        ...e.repairs.map((r) => `  ${r}`),
+      ].join('\n');
     case 'sandbox.removed':
       return `Sandbox ${e.sandboxId} removed: ${e.containers} container(s), ${e.networks} network(s), ${e.volumes} volume(s).`;
     case 'cron.started':

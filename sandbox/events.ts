@@ -72,6 +72,8 @@ export type RehearsalEvent =
       removing: string[];
     }
   | { type: 'sandbox.ready'; sandboxId: string; ms: number; replicas: number }
+  /** What an interrupted run had left (paused, cut off, counts changed) and was put right. */
+  | { type: 'sandbox.repaired'; sandboxId: string; repairs: string[] }
   | {
       type: 'sandbox.removed';
       sandboxId: string;

@@ -252,7 +252,11 @@ function summary(r: ChaosReport): string {
     `Writes: ${t.acknowledgedWrites} acknowledged, ${t.lostWrites} lost.`,
     ...(t.websocket
       ? [
-          `WebSocket ${t.websocket.path}: ${t.websocket.opened} opened, ${Object.values(t.websocket.reconnects).reduce((a, b) => a + b, 0)} reconnects, ${t.websocket.echoed}/${t.websocket.sent} echoed, ${t.websocket.inFlightAtDrop} in flight at a drop, ${t.websocket.lost} lost.`,
+          `WebSocket ${t.websocket.path}: ${t.websocket.opened} opened, ${Object.values(t.websocket.reconnects).reduce((a, b) => a + b, 0)} reconnects, ${t.websocket.echoed}/${t.websocket.sent} echoed (${t.websocket.late} late), ${t.websocket.inFlightAtDrop} in flight at a drop, ${t.websocket.silentClosed} silent socket(s) closed, ${t.websocket.stalled} stalled by a fault, ${t.websocket.lost} lost.`,
+          ...(t.websocketLost ?? []).map(
+            (m) =>
+              `  lost: ${m.message} sent at ${(m.at / 1000).toFixed(1)} s on ${m.replica}, no fault on that replica`,
+          ),
         ]
       : []),
     ...(kills.length

@@ -8,7 +8,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Backend } from './backend.js';
+import { BACKEND_HEADER, type Backend } from './backend.js';
 import type { ErrorCause } from './metrics.js';
 import type { Route } from './route.js';
 
@@ -95,7 +95,7 @@ export function tunnel(
     const status = Number(first.toString('latin1', 9, 12));
     if (status >= 100) backend.counters.response(status);
     if (status === 101) release();
-    client.write(first);
+    client.write(withBackendHeader(first, backend.ip));
     upstream.pipe(client);
     client.pipe(upstream);
   });
@@ -115,4 +115,19 @@ export function tunnel(
     client.on('error', () => client.destroy());
   }
   client.once('close', () => upstream.destroy());
+}
+
+/**
+ * The replica's answer to the upgrade with the edge's backend header after its status line, as
+ * every proxied HTTP answer has it, so a client can tell which replica holds its socket even when
+ * the service does not name itself. Left as it is when the status line is not whole in `first`.
+ */
+export function withBackendHeader(first: Buffer, ip: string): Buffer {
+  const eol = first.indexOf('\r\n');
+  if (eol < 0) return first;
+  return Buffer.concat([
+    first.subarray(0, eol + 2),
+    Buffer.from(`${BACKEND_HEADER}: ${ip}\r\n`, 'latin1'),
+    first.subarray(eol + 2),
+  ]);
 }

@@ -31,6 +31,11 @@ export interface ActionOutcome {
   detail: string;
   /** The container acted on (kill, stop, pause, disconnect). */
   container?: string;
+  /**
+   * The replicas (container names) the action held up or took away; every one when absent (a
+   * database restart reaches them all).
+   */
+  touched?: string[];
   stops: StopTiming[];
 }
 
@@ -56,7 +61,7 @@ export async function execute(a: ChaosAction, ctx: ActionContext): Promise<Actio
       const r = await pick(a, ctx);
       await killReplica(engine, r, ctx.emit, 'SIGKILL');
       await gone(ctx, r);
-      return { detail: `SIGKILL ${r.name}`, container: r.name, stops: [] };
+      return { detail: `SIGKILL ${r.name}`, container: r.name, touched: [r.name], stops: [] };
     }
     case 'stop': {
       const r = await pick(a, ctx);
@@ -64,6 +69,7 @@ export async function execute(a: ChaosAction, ctx: ActionContext): Promise<Actio
       return {
         detail: `stopped ${r.name} in ${(stop.ms / 1000).toFixed(1)} s (exit code ${stop.exitCode})`,
         container: r.name,
+        touched: [r.name],
         stops: [stop],
       };
     }
@@ -75,6 +81,7 @@ export async function execute(a: ChaosAction, ctx: ActionContext): Promise<Actio
       const r = await ctx.platform.scale(ctx.plan, service.name, to, { engine, emit: ctx.emit });
       return {
         detail: `scaled to ${to}${r.added.length ? `, added ${r.added.join(', ')}` : ''}${r.removed.length ? `, removed ${r.removed.join(', ')}` : ''}`,
+        touched: r.removed,
         stops: [],
       };
     }
@@ -156,6 +163,7 @@ async function hold(a: ChaosAction, ctx: ActionContext): Promise<ActionOutcome> 
   return {
     detail: `${a.kind === 'pause' ? 'paused' : 'disconnected'} ${r.name} for ${(holdMs / 1000).toFixed(1)} s`,
     container: r.name,
+    touched: [r.name],
     stops: [],
   };
 }
@@ -204,6 +212,7 @@ export async function replaceAll(ctx: ActionContext, budgetMs: number): Promise<
   );
   return {
     detail: `replaced ${old.map((r) => r.name).join(', ')} with ${started.map((r) => r.name).join(', ')}`,
+    touched: old.map((r) => r.name),
     stops,
   };
 }

@@ -39,6 +39,8 @@ export interface ActionResult {
   failedRequests: number;
   /** WebSockets that dropped in its window (each reconnected). */
   socketDrops: number;
+  /** WebSocket messages left unanswered on a replica it held up (stalled, not lost). */
+  stalledMessages?: number;
   recoveredMs: number;
   /** kill: time from the kill until a replacement was healthy (on Swarm: by Swarm's health check). */
   replacementHealthyMs?: number;
@@ -71,10 +73,16 @@ export interface TrafficReport {
   replicas: Record<string, number>;
   acknowledgedWrites: number;
   lostWrites: number;
+  /** Acknowledged writes the final read-back found more than once. */
+  duplicatedWrites: number;
+  /** Failed answers that came from the edge itself: no replica ever got those requests. */
+  unrouted: number;
   /** Where the journeys came from, and how each fared. */
   origin: TrafficSpec['origin'];
   journeys: JourneyCounts;
   websocket?: WebSocketFigures;
+  /** The first lost WebSocket messages (at most 10): when each was sent and which replica held it. */
+  websocketLost?: { at: number; replica: string; message: string }[];
 }
 
 /**
@@ -87,6 +95,7 @@ export function trafficReport(
   endMs: number,
   checks: WriteCheck[],
   byName: (counts: Record<string, number>) => Record<string, number>,
+  nameOf: (replica: string) => string = (r) => r,
 ): TrafficReport {
   const overall = traffic.figures.overall();
   const seconds = Math.max(0.001, endMs / 1000);
@@ -99,8 +108,18 @@ export function trafficReport(
     replicas: byName(traffic.figures.total.replicas),
     acknowledgedWrites: traffic.ledger.acked().length,
     lostWrites: checks.filter((c) => c.found === 0).length,
+    duplicatedWrites: checks.filter((c) => c.found > 1).length,
+    unrouted: traffic.ledger.failures.filter((f) => f.cause.startsWith('HTTP ') && !f.replica)
+      .length,
     origin: spec.origin,
     journeys: traffic.journeys,
-    ...(traffic.websocket ? { websocket: traffic.websocket.figures } : {}),
+    ...(traffic.websocket
+      ? {
+          websocket: traffic.websocket.figures,
+          websocketLost: traffic.websocket.lostMessages
+            .slice(0, 10)
+            .map((m) => ({ ...m, replica: nameOf(m.replica) })),
+        }
+      : {}),
   };
 }

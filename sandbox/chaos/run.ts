@@ -5,8 +5,11 @@ import type { Engine } from '../engine/engine.js';
 import { AbortedError, UserError } from '../errors.js';
 import type { Emit, RehearsalEvent } from '../events.js';
 import type { Plan } from '../plan/types.js';
+import { removeChaosMarker, writeChaosMarker } from '../sandbox/chaos-marker.js';
+import { repairSandbox } from '../sandbox/repair.js';
 import { readDesired } from '../sandbox/state.js';
 import { edgeTarget } from '../traffic/edge-client.js';
+import type { FaultReach } from '../traffic/websocket-accounting.js';
 import { attributedTo, type ActionWindow } from './attribution.js';
 import { chaosTraffic } from './chaos-traffic.js';
 import { describeAction, type ChaosAction } from './action.js';
@@ -59,6 +62,20 @@ export async function runChaos(
   if (!target) throw new UserError('this sandbox has no TLS edge to send traffic through');
   const database = plan.services.some((s) => s.role === 'database');
   const actions = chaosSchedule(settings, bounds, database, platform.kinds);
+  // A run that died (SIGKILL) left its faults: put them right before adding new ones. Then mark
+  // this run in progress with the counts to go back to, should it die too.
+  const repaired = await repairSandbox(plan, { engine, emit: options.emit });
+  if (repaired.busy)
+    throw new UserError(`${repaired.busy} on ${plan.sandboxId}`, {
+      hint: 'Wait for it to end, or stop it (Ctrl-C in its terminal); one chaos run at a time.',
+    });
+  const desiredAtStart = (await readDesired(plan.stateDir)) ?? {
+    [service.name]: bounds.initial,
+  };
+  await writeChaosMarker(plan.stateDir, {
+    journal: options.journalFile,
+    desired: desiredAtStart,
+  });
   const journal = new Journal(options.journalFile, {
     type: 'journal.head',
     version: 1,
@@ -113,6 +130,8 @@ export async function runChaos(
   const ephemeral: EphemeralCheck[] = [];
   const settling: Promise<void>[] = [];
   const windows: ActionWindow[] = [];
+  // Which replicas each action held up, for telling a stalled WebSocket message from a lost one.
+  const reach: FaultReach[] = [];
   const failures = () => [...traffic.ledger.failures, ...(traffic.websocket?.failures ?? [])];
   const monitor = new RecoveryMonitor(ctx);
   const recovery = new RecoveryTally();
@@ -149,9 +168,12 @@ export async function runChaos(
       windows.push(window);
       let ok = true;
       let detail: string;
+      const reached: FaultReach = { seq: a.seq, startAt, replicas: 'all' };
+      reach.push(reached);
       try {
         const out = await execute(a, ctx);
         detail = out.detail;
+        if (out.touched) reached.replicas = out.touched;
         stops.push(...out.stops);
         if (a.kind === 'kill' && out.container)
           kills.push({ at: startAt, container: out.container });
@@ -189,6 +211,7 @@ export async function runChaos(
           await roster.refresh();
           const endAt = back.at;
           window.endAt = endAt;
+          reached.endAt = endAt;
           const failed = attributedTo(failures(), a.seq, windows);
           const drops = attributedTo(traffic.websocket?.drops ?? [], a.seq, windows);
           const result: ActionResult = {
@@ -232,7 +255,14 @@ export async function runChaos(
     await monitor.stop();
     await Promise.all(settling);
     results.sort((x, y) => x.action.seq - y.action.seq);
+    const ws = traffic.websocket;
+    if (ws) {
+      ws.settle(reach, roster.name);
+      for (const r of results)
+        r.stalledMessages = ws.stalled.filter((m) => m.seq === r.action.seq).length;
+    }
     await restoreCount(plan, service, bounds.initial, platform, { engine, emit });
+    await removeChaosMarker(plan.stateDir);
     const checks = signal.aborted || failure ? [] : await traffic.verify(traffic.ledger.acked());
     const end = clock();
     const verdicts: Verdict[] =
@@ -266,7 +296,7 @@ export async function runChaos(
       actions: results,
       verdicts,
       recovery: await recordRecovery(plan.stateDir, figures),
-      traffic: trafficReport(traffic, spec, end, checks, roster.byName),
+      traffic: trafficReport(traffic, spec, end, checks, roster.byName, roster.name),
     };
     journal.write({ type: 'summary', ...report, verdicts: undefined });
   } finally {

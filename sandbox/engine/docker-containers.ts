@@ -104,6 +104,7 @@ export function detailsFrom(c: Docker.ContainerInspectInfo): ContainerDetails {
     addresses: Object.values(c.NetworkSettings.Networks ?? {})
       .map((n) => n.IPAddress)
       .filter(Boolean),
+    networks: Object.keys(c.NetworkSettings.Networks ?? {}),
     restartCount: c.RestartCount,
   };
 }

@@ -203,6 +203,8 @@ export interface ContainerDetails extends ContainerSummary {
   ipAddress?: string;
   /** Its address on every network it is attached to. */
   addresses?: string[];
+  /** The names of the networks it is attached to. */
+  networks?: string[];
   restartCount: number;
 }
 

@@ -102,3 +102,11 @@ export async function drainAtEdge(admin: EdgeAdmin, service: string, ip: string)
 export async function forgetAtEdge(admin: EdgeAdmin, service: string, ip: string): Promise<void> {
   await adminCall(admin, 'POST', '/forget', { service, ip }, 5000).catch(() => undefined);
 }
+
+/**
+ * Lifts any hold on a replica that is running and kept (a drain begun by a run that died before
+ * it removed the replica). Best effort, as `forgetAtEdge`.
+ */
+export async function admitAtEdge(admin: EdgeAdmin, service: string, ip: string): Promise<void> {
+  await adminCall(admin, 'POST', '/admit', { service, ip }, 5000).catch(() => undefined);
+}

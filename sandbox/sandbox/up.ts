@@ -16,6 +16,7 @@ import {
   replicaSpec,
   type Replica,
 } from './replicas.js';
+import { repairSandbox } from './repair.js';
 import { writeDesired, writeState } from './state.js';
 
 export interface UpOptions {
@@ -39,6 +40,11 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
   refuseUnbound(plan);
   await refuseForeignSandbox(engine, plan);
   await prepareState(plan, emit);
+  // What an interrupted chaos run left (paused, cut off, counts changed) is put right first, so
+  // converging keeps the repaired replicas and goes to the counts from before that run.
+  const repaired = await repairSandbox(plan, { engine, emit });
+  if (repaired.busy)
+    emit({ type: 'warning', message: `${repaired.busy}; up leaves its faults to it` });
 
   const seen = new Set<string>();
   for (const s of plan.services) {
@@ -69,7 +75,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
   for (const s of orderByDependencies(plan.services)) {
     if (s.role === 'cron') continue;
     checkAborted(signal);
-    desired[s.name] = await converge(plan, s, options);
+    desired[s.name] = await converge(plan, s, options, repaired.desired?.[s.name]);
     total += desired[s.name] ?? 0;
   }
   await writeDesired(plan.stateDir, desired);
@@ -103,8 +109,16 @@ export function refuseUnbound(plan: Plan): void {
   });
 }
 
-/** Makes one service's replicas match the plan; returns how many run. */
-async function converge(plan: Plan, s: ServicePlan, options: UpOptions): Promise<number> {
+/**
+ * Makes one service's replicas match the plan (or `count`, the count from before an interrupted
+ * chaos run); returns how many run.
+ */
+async function converge(
+  plan: Plan,
+  s: ServicePlan,
+  options: UpOptions,
+  count?: number,
+): Promise<number> {
   const { engine, emit } = options;
   const hash = configHash(plan, s);
   const existing = await listReplicas(engine, plan.sandboxId, s.name);
@@ -126,8 +140,8 @@ async function converge(plan: Plan, s: ServicePlan, options: UpOptions): Promise
     await engine.removeContainer(r.id, { force: true });
     emit({ type: 'replica.removed', service: s.name, replica: r.number, container: r.name });
   }
-  let desired = s.replicas;
-  if (!options.replicasExplicit && keep.length > 0) {
+  let desired = options.replicasExplicit ? s.replicas : (count ?? s.replicas);
+  if (count === undefined && !options.replicasExplicit && keep.length > 0) {
     desired = Math.min(
       Math.max(keep.length, s.instancesMinimum),
       s.instancesMaximum ?? Number.POSITIVE_INFINITY,

@@ -100,7 +100,12 @@ export class TrafficGenerator {
         : []),
     ]);
     if (spec.websocket)
-      this.websocket = new WebSocketTraffic(o.target, spec.websocket, () => this.elapsed());
+      this.websocket = new WebSocketTraffic(
+        o.target,
+        spec.websocket,
+        () => this.elapsed(),
+        o.replicaOfBackend,
+      );
   }
 
   /** Starts the workers and sockets; resolves when they stop. */
@@ -134,6 +139,9 @@ export class TrafficGenerator {
     } finally {
       this.websocket?.stop();
       await sockets;
+      // Outside chaos no fault explains an unanswered message; a chaos run settles again with
+      // its actions' reach.
+      this.websocket?.settle();
       clearInterval(sampler);
       this.o.onSample?.(this.figures.sample());
     }
@@ -177,7 +185,13 @@ export class TrafficGenerator {
     if (!cause) counts.ok++;
     if (reply?.replica && !this.firstSeen.has(reply.replica))
       this.firstSeen.set(reply.replica, this.now() - this.start);
-    if (cause) this.ledger.push(this.ledger.failures, { at: t0 - this.start, journey, cause });
+    if (cause)
+      this.ledger.push(this.ledger.failures, {
+        at: t0 - this.start,
+        journey,
+        cause,
+        ...(reply?.replica ? { replica: reply.replica } : {}),
+      });
     return reply;
   }
 

@@ -37,6 +37,11 @@ export interface Failure {
   at: number;
   journey: string;
   cause: string;
+  /**
+   * The replica that answered, when one did; a failed HTTP answer without one came from the edge
+   * itself (no replica got the request).
+   */
+  replica?: string;
 }
 
 /** What the final verification found for one acknowledged write. */

@@ -5,6 +5,7 @@
 //   NAUGHTY_LOCAL_DATA       patients kept on the container's disk   (ephemeral)
 //   NAUGHTY_EARLY_ACK        201 sent before the write is committed  (incorruptible)
 //   NAUGHTY_IGNORE_SIGTERM   SIGTERM ignored, the stop budget runs out (scalable)
+//   NAUGHTY_WS_SWALLOW       every tenth WebSocket echo is never sent (WebSocket messages lost)
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ export function readNaughty(env) {
     localData: on('NAUGHTY_LOCAL_DATA'),
     earlyAck: on('NAUGHTY_EARLY_ACK'),
     ignoreSigterm: on('NAUGHTY_IGNORE_SIGTERM'),
+    wsSwallow: on('NAUGHTY_WS_SWALLOW'),
   };
 }
 

@@ -135,7 +135,11 @@ async function listen() {
     log,
   );
   server = http.createServer(tracing ? tracing.wrap(handler) : handler);
-  websocket = attachWebSocket(server, { path: '/ws', log });
+  websocket = attachWebSocket(server, {
+    path: '/ws',
+    log,
+    ...(naughty.wsSwallow ? { swallowEvery: 10 } : {}),
+  });
   // Longer than a typical proxy's idle timeout, so the proxy, not this
   // server, closes idle connections, and never races a request on one.
   server.keepAliveTimeout = 65_000;

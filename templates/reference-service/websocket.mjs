@@ -12,8 +12,10 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 /**
  * Attaches the echo endpoint to `server`. On shutdown, `close()` ends every
  * open socket with 1001 (going away), so clients reconnect elsewhere at once.
+ * `swallowEvery: n` (the NAUGHTY_WS_SWALLOW variant) never answers every n-th
+ * message of a socket, on a socket that otherwise stays healthy.
  */
-export function attachWebSocket(server, { path = '/ws', log }) {
+export function attachWebSocket(server, { path = '/ws', log, swallowEvery = 0 }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   wss.on('headers', (headers) => headers.push(`X-Replica: ${REPLICA}`));
   server.on('upgrade', (req, socket, head) => {
@@ -23,7 +25,10 @@ export function attachWebSocket(server, { path = '/ws', log }) {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      let received = 0;
       ws.on('message', (data, binary) => {
+        received++;
+        if (swallowEvery > 0 && received % swallowEvery === 0) return;
         if (binary) ws.send(data, { binary: true });
         else ws.send(`echo ${String(data)}`);
       });

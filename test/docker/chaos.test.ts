@@ -89,21 +89,31 @@ describe.skipIf(!engine)('chaos under live traffic', () => {
       `reference journeys: ${JSON.stringify(report.traffic.journeys)}; websocket ${JSON.stringify(ws)}; ` +
         `WebSocket reconnects per SIGKILL ${(kills.reduce((n, k) => n + k.socketDrops, 0) / kills.length).toFixed(2)}`,
     );
-    expect(report.actions.length).toBeGreaterThanOrEqual(20);
+    // What the seed fixes is asserted exactly (its 22 actions, all carried out); what timing
+    // decides (how many requests, sockets, echoes) only where it must hold whatever the timing.
+    expect(report.actions.map((a) => actionKey(a.action))).toEqual(
+      readJournal(journal).actions.map(actionKey),
+    );
+    expect(report.actions).toHaveLength(22);
     // The persona's IdP token was honoured by replicas other than the first, into the verdict.
-    expect(report.traffic.journeys['persona:dr-ada']?.ok).toBeGreaterThan(20);
+    expect(report.traffic.journeys['persona:dr-ada']?.ok).toBeGreaterThan(0);
     expect(verdict(report, 'stateless')?.summary).toMatch(/\d+ of them with an IdP access token/);
-    // Sockets to killed and replaced replicas reconnected; nothing was lost on a live socket.
-    expect(ws.echoed).toBeGreaterThan(100);
-    expect(Object.values(ws.reconnects).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(ws.lost).toBe(0);
+    // Seed 7 replaces every replica three times: every socket open then was closed and opened
+    // again. A message unanswered while a fault held its replica is stalled, not lost; a
+    // compliant echo loses nothing, on a loaded machine too.
+    expect(ws.echoed).toBeGreaterThan(0);
+    expect(Object.values(ws.reconnects).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    expect(ws.lost, JSON.stringify(report.traffic.websocketLost)).toBe(0);
+    expect(ws.echoed + ws.late + ws.inFlightAtDrop + ws.unanswered).toBeLessThanOrEqual(ws.sent);
+    expect(ws.stalled).toBe(ws.unanswered);
+    expect(report.actions.reduce((n, a) => n + (a.stalledMessages ?? 0), 0)).toBe(ws.stalled);
     expect(report.verdicts.map((v) => [v.requirement, v.outcome])).toEqual([
       ['ephemeral', 'pass'],
       ['stateless', 'pass'],
       ['incorruptible', 'pass'],
       ['scalable', 'pass'],
     ]);
-    expect(report.traffic.acknowledgedWrites).toBeGreaterThan(50);
+    expect(report.traffic.acknowledgedWrites).toBeGreaterThan(0);
     expect(report.traffic.lostWrites).toBe(0);
     const j = readJournal(journal);
     expect(j.head.seed).toBe(7);
@@ -185,6 +195,77 @@ describe.skipIf(!engine)('chaos under live traffic', () => {
     expect(failed('ephemeral')).toMatch(
       /Patient\/\S+ \(acknowledged by \S+ at [\d.]+ s\) is gone after the replacement/,
     );
+  });
+
+  it('counts as lost the WebSocket echoes a service swallows, and only those, faults or not', async () => {
+    // Every tenth echo is never sent, on sockets that stay healthy; a pause meanwhile stalls
+    // what its replica holds, and a disconnect's half-open socket is noticed and replaced.
+    const name = file(
+      'swallow.yaml',
+      '- { at: 2s, action: pause, target: 0, hold: 4s }\n- { at: 9s, action: disconnect, target: 1, hold: 5s }\n',
+    );
+    const r = await chaos([
+      '--env',
+      'NAUGHTY_WS_SWALLOW=1',
+      '--scenario',
+      name,
+      '--duration',
+      '24',
+      '--rps',
+      '10',
+    ]);
+    const ws = r.report?.traffic.websocket;
+    console.log(`swallowing echo: websocket ${JSON.stringify(ws)}`);
+    expect(ws, r.stderr).toBeDefined();
+    expect(ws!.lost).toBeGreaterThan(0);
+    expect(ws!.echoed).toBeGreaterThan(ws!.lost);
+    // The evidence names each lost message, when it was sent and which replica held its socket.
+    const lost = r.report!.traffic.websocketLost ?? [];
+    expect(lost.length).toBe(Math.min(10, ws!.lost));
+    for (const m of lost) expect(m.replica).toMatch(new RegExp(`^${id}-${SERVICE}-\\d+$`));
+    expect(r.stdout + r.stderr).not.toMatch(/Error:/);
+  });
+
+  it('after a chaos run is SIGKILLed mid-fault, the next up unpauses, reconnects and restores the count', async () => {
+    // Scale to 5, then hold one replica paused and another cut off for a minute; the CLI dies
+    // (SIGKILL: no cleanup of its own) while both faults are on.
+    const scenario = file(
+      'crash.yaml',
+      '- { at: 1s, action: scale, to: 5 }\n- { at: 2s, action: pause, target: 0, hold: 60s }\n- { at: 3s, action: disconnect, target: 1, hold: 60s }\n',
+    );
+    const j = join(dir, 'crashed.jsonl');
+    const child = spawnRehearsal(
+      ['chaos', '--scenario', scenario, '--duration', '90', '--journal', j],
+      { cwd: dir, env },
+    );
+    const acted = () => {
+      try {
+        return readJournal(j).actions.length;
+      } catch {
+        return 0;
+      }
+    };
+    const paused = async () =>
+      (await listReplicas(engine!, id, SERVICE)).filter((x) => x.state === 'paused').length;
+    for (let i = 0; i < 600 && !(acted() >= 3 && (await paused()) === 1); i++) await sleep(250);
+    // The disconnect is journaled as it begins; give the engine a moment to carry it out.
+    await sleep(1500);
+    expect(await paused()).toBe(1);
+    child.kill('SIGKILL');
+    await child.catch(() => undefined);
+
+    const up = await rehearsal(['up', '--detach'], { cwd: dir, env });
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stderr).toMatch(/repaired what an interrupted run left/);
+    expect(up.stderr).toMatch(/unpaused \S+/);
+    expect(up.stderr).toMatch(/connected \S+ to \S+ again/);
+    const all = await listReplicas(engine!, id, SERVICE);
+    expect(all.map((x) => x.state)).toEqual(['running', 'running', 'running', 'running']);
+    for (const x of all) {
+      const d = await engine!.inspectContainer(x.id);
+      expect(d.networks, x.name).toContain(`${id}_default`);
+    }
+    expect((await readDesired(stateDir))?.[SERVICE]).toBe(4);
   });
 
   it('fails incorruptible when writes are acknowledged before commit, naming the lost write and the kill', async () => {

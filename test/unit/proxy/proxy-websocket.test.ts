@@ -34,7 +34,11 @@ afterAll(async () => {
   await Promise.all(replicas.map((r) => r.kill()));
 });
 
-async function open(): Promise<{ ws: WebSocket; messages: string[] }> {
+async function open(): Promise<{
+  ws: WebSocket;
+  messages: string[];
+  backend?: string | undefined;
+}> {
   // ws hands TLS options to tls.connect; its types omit `servername` (SNI for an IP address).
   const options: WebSocket.ClientOptions & { servername: string } = {
     headers: { host: `${HOST}:${proxy.edgePort}` },
@@ -43,9 +47,13 @@ async function open(): Promise<{ ws: WebSocket; messages: string[] }> {
   };
   const ws = new WebSocket(`wss://127.0.0.1:${proxy.edgePort}/socket`, options);
   const messages: string[] = [];
+  let backend: string | undefined;
+  ws.on('upgrade', (res) => {
+    backend = res.headers['x-rehearsal-backend'] as string | undefined;
+  });
   ws.on('message', (data) => messages.push(String(data)));
   await once(ws, 'open');
-  return { ws, messages };
+  return { ws, messages, backend };
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -54,11 +62,13 @@ async function until(check: () => boolean): Promise<void> {
 
 describe('WebSocket through the proxy', () => {
   it('echoes messages both ways over wss', async () => {
-    const { ws, messages } = await open();
+    const { ws, messages, backend } = await open();
     ws.send('ping');
     await until(() => messages.length >= 2);
     expect(messages[0]).toMatch(/^hello from 127\.0\.0\.[23] for 127\.0\.0\.1$/);
     expect(messages[1]).toBe('echo ping');
+    // The upgrade answer names the replica holding the socket, as every proxied answer does.
+    expect(messages[0]).toContain(`hello from ${backend} `);
     ws.close();
     await once(ws, 'close');
   });

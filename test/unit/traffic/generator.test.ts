@@ -115,14 +115,21 @@ describe('the traffic generator on a declared API', () => {
       rps: 400,
       concurrency: 4,
       durationMs: 60_000,
-      maxRequests: 120,
+      maxRequests: 5000,
       runId: 'rhtest',
     });
     const running = traffic.run();
-    // A replica dies under the open socket: the client must reconnect, not lose data.
-    while (traffic.websocket!.figures.echoed < 5) await new Promise((r) => setTimeout(r, 10));
+    // A replica dies under the open socket: the client must reconnect, not lose data. The
+    // traffic runs until the test has seen that (a loaded machine opens sockets slowly).
+    const until = async (cond: () => boolean) => {
+      while (!cond()) await new Promise((r) => setTimeout(r, 10));
+    };
+    await until(() => traffic.websocket!.figures.echoed >= 5);
     sockets[0]!.terminate();
-    while (traffic.websocket!.figures.opened < 2) await new Promise((r) => setTimeout(r, 10));
+    await until(
+      () => traffic.websocket!.figures.opened >= 2 && (traffic.journeys['create']?.ok ?? 0) > 10,
+    );
+    await traffic.stop();
     await running;
     const checks = await traffic.verify(traffic.ledger.acked());
     traffic.close();

@@ -27,6 +27,7 @@ const SHOWN = new Set<TimedEvent['type']>([
   'scale.planned',
   'sandbox.ready',
   'sandbox.removed',
+  'sandbox.repaired',
   'cron.started',
   'cron.finished',
   'chaos.planned',
