@@ -75,7 +75,10 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
   for (const s of orderByDependencies(plan.services)) {
     if (s.role === 'cron') continue;
     checkAborted(signal);
-    desired[s.name] = await converge(plan, s, options, repaired.desired?.[s.name]);
+    desired[s.name] = await converge(plan, s, options, {
+      ...(repaired.desired?.[s.name] !== undefined ? { count: repaired.desired[s.name] } : {}),
+      keepPaused: Boolean(repaired.busy),
+    });
     total += desired[s.name] ?? 0;
   }
   await writeDesired(plan.stateDir, desired);
@@ -111,20 +114,22 @@ export function refuseUnbound(plan: Plan): void {
 
 /**
  * Makes one service's replicas match the plan (or `count`, the count from before an interrupted
- * chaos run); returns how many run.
+ * chaos run); returns how many run. With `keepPaused` (a chaos run is going on in another
+ * process) a paused replica is that run's fault in progress, kept as if running.
  */
 async function converge(
   plan: Plan,
   s: ServicePlan,
   options: UpOptions,
-  count?: number,
+  { count, keepPaused }: { count?: number; keepPaused: boolean },
 ): Promise<number> {
   const { engine, emit } = options;
   const hash = configHash(plan, s);
   const existing = await listReplicas(engine, plan.sandboxId, s.name);
   const keep: Replica[] = [];
   for (const r of existing) {
-    const current = r.state === 'running' && r.labels[LABEL.composeConfigHash] === hash;
+    const live = r.state === 'running' || (keepPaused && r.state === 'paused');
+    const current = live && r.labels[LABEL.composeConfigHash] === hash;
     if (current) {
       keep.push(r);
       continue;
@@ -166,7 +171,13 @@ async function converge(
   );
   const started = await startReplicas(plan, s, numbers, options);
   await Promise.all(
-    [...kept.map((r) => ({ id: r.id, name: r.name, n: r.number })), ...started].map(async (r) => {
+    [
+      // A paused replica (another process's chaos fault) is that run's to give back.
+      ...kept
+        .filter((r) => r.state !== 'paused')
+        .map((r) => ({ id: r.id, name: r.name, n: r.number })),
+      ...started,
+    ].map(async (r) => {
       const ms = await waitHealthy(engine, r.id, r.name, s, {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.healthTimeoutMs ? { timeoutMs: options.healthTimeoutMs } : {}),

@@ -226,46 +226,63 @@ describe.skipIf(!engine)('chaos under live traffic', () => {
     expect(r.stdout + r.stderr).not.toMatch(/Error:/);
   });
 
-  it('after a chaos run is SIGKILLed mid-fault, the next up unpauses, reconnects and restores the count', async () => {
-    // Scale to 5, then hold one replica paused and another cut off for a minute; the CLI dies
-    // (SIGKILL: no cleanup of its own) while both faults are on.
-    const scenario = file(
-      'crash.yaml',
-      '- { at: 1s, action: scale, to: 5 }\n- { at: 2s, action: pause, target: 0, hold: 60s }\n- { at: 3s, action: disconnect, target: 1, hold: 60s }\n',
-    );
-    const j = join(dir, 'crashed.jsonl');
+  /**
+   * Runs a scenario, SIGKILLs the CLI (no cleanup of its own) once `faulted` sees its fault on,
+   * then runs `up`: what it prints, and the task's replicas afterwards.
+   */
+  const crashThenUp = async (name: string, scenario: string, faulted: () => Promise<boolean>) => {
     const child = spawnRehearsal(
-      ['chaos', '--scenario', scenario, '--duration', '90', '--journal', j],
+      ['chaos', '--scenario', file(name, scenario), '--duration', '90'],
       { cwd: dir, env },
     );
-    const acted = () => {
-      try {
-        return readJournal(j).actions.length;
-      } catch {
-        return 0;
-      }
-    };
-    const paused = async () =>
-      (await listReplicas(engine!, id, SERVICE)).filter((x) => x.state === 'paused').length;
-    for (let i = 0; i < 600 && !(acted() >= 3 && (await paused()) === 1); i++) await sleep(250);
-    // The disconnect is journaled as it begins; give the engine a moment to carry it out.
-    await sleep(1500);
-    expect(await paused()).toBe(1);
+    let on = false;
+    for (let i = 0; i < 480 && !on && child.exitCode === null; i++) {
+      on = await faulted();
+      if (!on) await sleep(250);
+    }
     child.kill('SIGKILL');
-    await child.catch(() => undefined);
-
+    const died = await child;
+    expect(on, `the fault never showed; chaos said:\n${String(died.stderr)}`).toBe(true);
     const up = await rehearsal(['up', '--detach'], { cwd: dir, env });
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stderr).toMatch(/repaired what an interrupted run left/);
-    expect(up.stderr).toMatch(/unpaused \S+/);
-    expect(up.stderr).toMatch(/connected \S+ to \S+ again/);
     const all = await listReplicas(engine!, id, SERVICE);
     expect(all.map((x) => x.state)).toEqual(['running', 'running', 'running', 'running']);
-    for (const x of all) {
-      const d = await engine!.inspectContainer(x.id);
-      expect(d.networks, x.name).toContain(`${id}_default`);
-    }
     expect((await readDesired(stateDir))?.[SERVICE]).toBe(4);
+    return { up, all };
+  };
+
+  it('after a chaos run is SIGKILLed mid-disconnect, the next up reconnects and restores the count', async () => {
+    // Scaled to 5, then one replica cut off for a minute when the CLI dies.
+    const cutOff = async () => {
+      for (const x of await listReplicas(engine!, id, SERVICE)) {
+        const d = await engine!.inspectContainer(x.id).catch(() => undefined);
+        if (d?.state === 'running' && d.networks && !d.networks.includes(`${id}_default`))
+          return true;
+      }
+      return false;
+    };
+    const { up, all } = await crashThenUp(
+      'cut.yaml',
+      '- { at: 1s, action: scale, to: 5 }\n- { at: 2s, action: disconnect, target: 1, hold: 60s }\n',
+      cutOff,
+    );
+    expect(up.stderr).toMatch(/connected \S+ to \S+ again/);
+    for (const x of all)
+      expect((await engine!.inspectContainer(x.id)).networks).toContain(`${id}_default`);
+  });
+
+  it('after a chaos run is SIGKILLed mid-pause, the next up unpauses and keeps the replica', async () => {
+    const paused = async () =>
+      (await listReplicas(engine!, id, SERVICE)).some((x) => x.state === 'paused');
+    const { up } = await crashThenUp(
+      'freeze.yaml',
+      '- { at: 1s, action: pause, target: 0, hold: 60s }\n',
+      paused,
+    );
+    expect(up.stderr).toMatch(/unpaused (\S+)/);
+    // Unpaused, not removed and replaced.
+    expect(up.stderr).not.toMatch(/it was left paused/);
   });
 
   it('fails incorruptible when writes are acknowledged before commit, naming the lost write and the kill', async () => {

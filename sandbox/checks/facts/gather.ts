@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { LoadedDeclaration } from '../../declaration/types.js';
 import type { ContainerProcess, Engine } from '../../engine/engine.js';
 import type { Emit } from '../../events.js';
@@ -73,7 +73,12 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
   const facts: TaskFacts[] = [];
   let offline: OfflineFacts | undefined;
   const scans = new Map<string, Promise<LayerScan>>();
-  for (const s of tasks) facts.push(await imageFacts(engine, s, step, scans));
+  // Layer scans of different images run side by side, two at a time: each is a `docker save`
+  // stream, bound by the engine's disk more than by this process.
+  const scanLimit = pLimit(2);
+  facts.push(
+    ...(await Promise.all(tasks.map((s) => imageFacts(engine, s, step, scans, scanLimit)))),
+  );
   const running = new Map<string, Replica[]>();
   for (const s of tasks) running.set(s.name, await runningReplicas(engine, plan, s.name));
 
@@ -232,6 +237,7 @@ async function imageFacts(
   s: ServicePlan,
   step: (text: string) => void,
   scans: Map<string, Promise<LayerScan>>,
+  limit: LimitFunction,
 ): Promise<TaskFacts> {
   const t: TaskFacts = {
     service: s,
@@ -249,7 +255,7 @@ async function imageFacts(
   let scan = scans.get(t.image.id);
   if (!scan) {
     step(`looking inside the layers of ${s.image.tag}`);
-    scan = engine.saveImage(s.image.tag).then((stream) => scanImageLayers(stream));
+    scan = limit(() => engine.saveImage(s.image.tag).then((stream) => scanImageLayers(stream)));
     scans.set(t.image.id, scan);
   }
   try {

@@ -91,9 +91,10 @@ export async function offlineFacts(
     };
 
   const tasks = plan.services.filter((s) => s.role === 'task' && s.probe);
-  // Six at a time: each is a replica, a capture, health probes and a smoke test, and mostly
-  // waits; a task that never gets healthy offline holds its slot for the whole budget.
-  const limit = pLimit(6);
+  // All at once (up to 24): each is a replica, a capture, health probes and a smoke test, and
+  // mostly waits; a task that never gets healthy offline holds its slot for the whole budget,
+  // so the phase lasts about as long as its slowest task rather than the sum of the slow ones.
+  const limit = pLimit(24);
   await Promise.all(
     tasks.map((s) =>
       limit(async () => {
