@@ -216,8 +216,11 @@ try {
   console.log(`4. a long chaos run: ${ACTIONS} actions of every kind`);
   const seed = Math.floor(random() * 1e6);
   const durationS = ACTIONS * 2;
+  const kept = join(tmpdir(), `rehearsal-soak-${seed}.jsonl`);
   const r = await cli([
     'chaos',
+    '--journal',
+    kept,
     '--seed',
     String(seed),
     '--rate',
@@ -240,6 +243,11 @@ try {
   console.log(
     `  seed ${seed}: ${report.actions.length} actions in ${t.seconds} s, ${t.requests} requests (${t.rps} req/s); verdicts ${report.verdicts.map((v) => `${v.requirement} ${v.outcome}`).join(', ')}`,
   );
+  for (const v of report.verdicts.filter((x) => x.outcome !== 'pass'))
+    console.log(
+      `  ${v.requirement} ${v.outcome}: ${v.summary}\n    ${v.evidence.slice(0, 5).join('\n    ')}`,
+    );
+  console.log(`  journal kept: ${kept}`);
   console.log(
     `  failed requests per action: ${Object.entries(byKind)
       .map(([kind, k]) => `${kind} ${(k.failed / k.n).toFixed(2)} (${k.n}×)`)

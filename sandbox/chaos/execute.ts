@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Engine } from '../engine/engine.js';
 import type { Emit } from '../events.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
-import { drainAtEdge, edgeAdmin, forgetAtEdge } from '../sandbox/edge-admin.js';
+import { awaitInRotation, drainAtEdge, edgeAdmin, forgetAtEdge } from '../sandbox/edge-admin.js';
 import { httpProbe } from '../net/http-probe.js';
 import { freeNumbers, listReplicas, type Replica } from '../sandbox/replicas.js';
 import { readDesired } from '../sandbox/state.js';
@@ -194,6 +194,17 @@ export async function replaceAll(ctx: ActionContext, budgetMs: number): Promise<
     }),
   );
   const admin = await edgeAdmin(plan, engine);
+  // The old replicas leave the rotation only once the edge routes to the new ones.
+  if (admin) {
+    const ips = await Promise.all(
+      started.map(async (r) => (await engine.inspectContainer(r.id)).ipAddress),
+    );
+    await awaitInRotation(
+      admin,
+      service.name,
+      ips.filter((ip): ip is string => ip !== undefined),
+    );
+  }
   const stops = await Promise.all(
     old.map(async (r) => {
       const ip = (await engine.inspectContainer(r.id)).ipAddress;

@@ -110,3 +110,36 @@ export async function forgetAtEdge(admin: EdgeAdmin, service: string, ip: string
 export async function admitAtEdge(admin: EdgeAdmin, service: string, ip: string): Promise<void> {
   await adminCall(admin, 'POST', '/admit', { service, ip }, 5000).catch(() => undefined);
 }
+
+/**
+ * Waits (at most `timeoutMs`) until the edge routes to every one of `ips` of `service`: listed,
+ * healthy and not held. A redeploy drains the old replicas only then, so the edge is never left
+ * with nothing to route to while it has not yet discovered the new ones (its DNS refresh runs
+ * every half second). Asks the edge to resolve again on each look. True when all are in.
+ */
+export async function awaitInRotation(
+  admin: EdgeAdmin,
+  service: string,
+  ips: string[],
+  timeoutMs = 15_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await adminCall(admin, 'POST', '/refresh', undefined, 5000).catch(() => undefined);
+    const routes = (r?.json as { routes?: RouteView[] } | undefined)?.routes ?? [];
+    const mine = routes.filter((x) => x.service === service);
+    const routed = (ip: string) =>
+      mine.length > 0 &&
+      mine.every((x) =>
+        x.backends.some((b) => b.ip === ip && b.state === 'healthy' && b.hold === null),
+      );
+    if (ips.every(routed)) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
+
+interface RouteView {
+  service: string;
+  backends: { ip: string; state: string; hold: unknown }[];
+}

@@ -98,6 +98,9 @@ export async function waitForDatabase(pool, log, { deadlineMs = 60_000, signal }
   }
 }
 
+/** How long a replica waits for another's schema migration before it gives up. */
+const MIGRATION_LOCK_WAIT_MS = 120_000;
+
 function sleep(ms, signal) {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
@@ -119,7 +122,15 @@ export async function migrate(pool, log) {
   const client = await pool.connect();
   const start = Date.now();
   try {
-    await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+    // Taken by polling, not by waiting inside one statement: with many replicas
+    // starting at once, a wait for the lock would outlast statement_timeout.
+    while (
+      !(await client.query(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK}) AS ok`)).rows[0].ok
+    ) {
+      if (Date.now() - start > MIGRATION_LOCK_WAIT_MS)
+        throw new Error(`the schema lock was not free within ${MIGRATION_LOCK_WAIT_MS / 1000} s`);
+      await sleep(100 + Math.random() * 200);
+    }
     try {
       for (const statement of SCHEMA) await client.query(statement);
     } finally {

@@ -106,8 +106,9 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       timeline,
       stopSampling.signal,
     );
-    // Tasks are observed side by side (a few at a time): most of the time is spent waiting.
-    const limit = pLimit(4);
+    // Tasks are observed side by side (six at a time): most of the time is spent waiting for
+    // one-off containers (smoke tests) to start and end.
+    const limit = pLimit(6);
     await Promise.all(
       facts.map((t) =>
         limit(async () => {

@@ -117,7 +117,7 @@ export async function offlineFacts(
         while (Date.now() - begin < budgetMs && !signal?.aborted) {
           const d = await engine.inspectContainer(started.id);
           if (d.state !== 'running') {
-            t.detail = `${d.state}, exit code ${d.exitCode}`;
+            t.detail = `${d.state}, exit code ${d.exitCode}${await lastLine(engine, started.id)}`;
             break;
           }
           const probe = await engine
@@ -154,4 +154,15 @@ export async function offlineFacts(
     ),
   );
   return facts;
+}
+
+/** The replica's last line of output, as evidence of why it stopped (empty when it has none). */
+async function lastLine(engine: Engine, id: string): Promise<string> {
+  let last = '';
+  try {
+    for await (const l of engine.logs(id, { follow: false, tail: 1 })) last = l.text.trim();
+  } catch {
+    return '';
+  }
+  return last ? `; its last line: ${last.slice(0, 300)}` : '';
 }
