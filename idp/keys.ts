@@ -1,13 +1,12 @@
 import { generateKeyPairSync, randomUUID, type JsonWebKey } from 'node:crypto';
 import type pg from 'pg';
 import { SCHEMA } from './database.js';
+import type { RotationStage } from './rotation-stages.js';
+
+export { ROTATION_STAGES, type RotationStage } from './rotation-stages.js';
 
 /** next: published, not yet signing · current: signs · previous: published so old tokens verify. */
 export type KeyState = 'next' | 'current' | 'previous' | 'retired';
-
-/** The stages of a rotation, in order: publish the next key, sign with it, retire the old one. */
-export const ROTATION_STAGES = ['publish', 'sign', 'retire'] as const;
-export type RotationStage = (typeof ROTATION_STAGES)[number];
 
 export interface StoredKey {
   kid: string;

@@ -112,7 +112,7 @@ export function registerExport(program: Command, ctx: () => CommandContext): voi
       return;
     }
     process.stderr.write(
-      `Wrote ${result.written.join(' and ')}; run it with: docker compose -p ${result.plan.sandboxId} -f ${opts.output} up -d\n`,
+      `Wrote ${result.written.join(' and ')}; run it with: docker compose -p ${result.plan.sandboxId} -f ${opts.output} up -d --wait\n`,
     );
   });
 }

@@ -1,8 +1,12 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem } from '../../sandbox/errors.js';
 import { composeYaml } from '../../sandbox/plan/compose.js';
+import {
+  isComposeFilePath,
+  writePlanFile,
+  writePlanFolder,
+} from '../../sandbox/sandbox/plan-output.js';
 import { DEFAULT_DECLARATION, planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import { collect, parseCount, parseEnvFlags, type CommandContext } from '../context.js';
 
@@ -12,7 +16,10 @@ export function registerPlan(program: Command, ctx: () => CommandContext): void 
     .description('write the compose model of the sandbox (no Docker needed)')
     .option('-f, --file <path>', `the declaration (default: ./${DEFAULT_DECLARATION})`)
     .option('--overlay <path>', 'the rehearsal.yaml overlay')
-    .option('-o, --output <path>', 'write compose YAML here instead of stdout')
+    .option(
+      '-o, --output <path>',
+      'write compose.yaml, .env and the files it mounts into this folder (or only the YAML to a *.yaml file) instead of stdout',
+    )
     .option('--replicas <n>', 'replicas per task')
     .option('-e, --env <KEY=VALUE>', 'a value for a declared variable (repeatable)', collect)
     .action(
@@ -48,15 +55,24 @@ export function registerPlan(program: Command, ctx: () => CommandContext): void 
           return;
         }
         const target = resolve(c.cwd, opts.output);
-        const tmp = `${target}.tmp-${process.pid}`;
-        try {
-          await writeFile(tmp, yaml);
-          await rename(tmp, target);
-        } finally {
-          await rm(tmp, { force: true });
+        const warn = (e: { type: string; message?: string }) => {
+          if (e.type === 'warning') process.stderr.write(`warning: ${e.message}\n`);
+        };
+        const out = isComposeFilePath(target)
+          ? await writePlanFile(plan, target)
+          : await writePlanFolder(plan, target, warn);
+        process.stderr.write(`Wrote ${out.written.join(', ')}\n`);
+        if (out.missing) {
+          process.stderr.write(
+            `note: a compose run needs beside it a .env with ${out.missing.env.join(', ') || 'nothing'}` +
+              (out.missing.files.length > 0
+                ? ` and the files ${out.missing.files.join(', ')}`
+                : '') +
+              '; `rehearsal plan -o DIR` writes them all\n',
+          );
         }
         process.stderr.write(
-          `Wrote ${target} (secrets go in a .env file beside it; \`rehearsal up\` writes one).\n`,
+          `Run it without Rehearsal: docker compose -p ${plan.sandboxId} -f ${isComposeFilePath(target) ? target : `${target}/compose.yaml`} up -d --wait\n`,
         );
       },
     );

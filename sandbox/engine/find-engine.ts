@@ -5,14 +5,19 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { UserError } from '../errors.js';
 import { DockerEngine } from './docker-engine.js';
+import { dockerOptions, type EngineTls } from './engine-connection.js';
 import type { Engine } from './engine.js';
+
+export { dockerOptions } from './engine-connection.js';
 
 /** One place an engine might answer. */
 export interface EngineCandidate {
-  /** `unix:///path`, `tcp://host:port` or `npipe:////./pipe/name`. */
+  /** `unix:///path`, `tcp://host:port`, `ssh://user@host[:port]` or `npipe:////./pipe/name`. */
   host: string;
   /** Why we looked there: "DOCKER_HOST", "docker context colima", "rootless Docker", … */
   source: string;
+  /** TLS for a `tcp://` host: DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, or the context's TLS folder. */
+  tls?: EngineTls;
 }
 
 /**
@@ -25,7 +30,10 @@ export function engineCandidates(
   home: string = homedir(),
   platform: NodeJS.Platform = process.platform,
 ): EngineCandidate[] {
-  if (env.DOCKER_HOST) return [{ host: env.DOCKER_HOST, source: 'DOCKER_HOST' }];
+  if (env.DOCKER_HOST) {
+    const tls = envTls(env, home);
+    return [{ host: env.DOCKER_HOST, source: 'DOCKER_HOST', ...(tls ? { tls } : {}) }];
+  }
   const out: EngineCandidate[] = [];
   const context = currentContextHost(env, home);
   if (context) out.push(context);
@@ -54,8 +62,23 @@ export function engineCandidates(
   return out;
 }
 
+/**
+ * TLS as the docker CLI reads it from the environment: DOCKER_TLS_VERIFY (any value) checks the
+ * engine's certificate, DOCKER_TLS only encrypts; the files are in DOCKER_CERT_PATH, else in the
+ * CLI's configuration folder.
+ */
+function envTls(env: NodeJS.ProcessEnv, home: string): EngineTls | undefined {
+  const verify = Boolean(env.DOCKER_TLS_VERIFY);
+  if (!verify && !env.DOCKER_TLS) return undefined;
+  return { dir: env.DOCKER_CERT_PATH || configDirOf(env, home), verify };
+}
+
+function configDirOf(env: NodeJS.ProcessEnv, home: string): string {
+  return env.DOCKER_CONFIG ?? join(home, '.docker');
+}
+
 function currentContextHost(env: NodeJS.ProcessEnv, home: string): EngineCandidate | undefined {
-  const configDir = env.DOCKER_CONFIG ?? join(home, '.docker');
+  const configDir = configDirOf(env, home);
   let name = env.DOCKER_CONTEXT;
   if (!name) {
     try {
@@ -74,22 +97,17 @@ function currentContextHost(env: NodeJS.ProcessEnv, home: string): EngineCandida
     const meta = JSON.parse(
       readFileSync(join(configDir, 'contexts/meta', digest, 'meta.json'), 'utf8'),
     ) as {
-      Endpoints?: { docker?: { Host?: string } };
+      Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } };
     };
-    const host = meta.Endpoints?.docker?.Host;
-    return host ? { host, source: `docker context "${name}"` } : undefined;
+    const endpoint = meta.Endpoints?.docker;
+    if (!endpoint?.Host) return undefined;
+    // `docker context create --docker host=tcp://…,ca=…,cert=…,key=…` keeps the files here.
+    const tlsDir = join(configDir, 'contexts/tls', digest, 'docker');
+    const tls = existsSync(tlsDir) ? { dir: tlsDir, verify: !endpoint.SkipTLSVerify } : undefined;
+    return { host: endpoint.Host, source: `docker context "${name}"`, ...(tls ? { tls } : {}) };
   } catch {
     return undefined; // A context named in config.json but not on disk: the CLI ignores it too.
   }
-}
-
-/** dockerode options for a host string. */
-export function dockerOptions(host: string): Docker.DockerOptions {
-  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
-  if (host.startsWith('npipe://'))
-    return { socketPath: host.slice('npipe://'.length).replaceAll('/', '\\') };
-  const url = new URL(host.replace(/^tcp:/, 'http:'));
-  return { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' };
 }
 
 /**
@@ -106,14 +124,23 @@ export async function findEngine(
       tried.push(`${c.host} (${c.source}): no such socket`);
       continue;
     }
-    const docker = new Docker({ ...dockerOptions(c.host), timeout: 5000 });
+    const options = dockerOptions(c.host, { env, ...(c.tls ? { tls: c.tls } : {}) });
+    // docker-modem's timeout sets one on the socket, which an ssh channel lacks (a TypeError): an
+    // ssh ping gets a deadline of its own, and more time, since each request opens a connection.
+    const ssh = c.host.startsWith('ssh://');
+    const docker = new Docker(ssh ? options : { ...options, timeout: 5000 });
     try {
-      await docker.ping();
+      await (ssh ? withDeadline(docker.ping(), 15_000) : docker.ping());
       // The ping has a timeout; the engine's client has none, or log and event streams would be
       // cut after 5 s of quiet.
-      return new DockerEngine(new Docker(dockerOptions(c.host)), `${c.host} (${c.source})`);
+      return new DockerEngine(new Docker(options), `${c.host} (${c.source})`);
     } catch (err) {
-      tried.push(`${c.host} (${c.source}): ${(err as Error).message.split('\n')[0]}`);
+      const why = (err as Error).message.split('\n')[0] ?? '';
+      // ssh2 says only "verification failed": name the file that decided.
+      const known = /verification failed/i.test(why)
+        ? ' (the host key is not one ~/.ssh/known_hosts lists for it)'
+        : '';
+      tried.push(`${c.host} (${c.source}): ${why}${known}`);
     }
   }
   throw new UserError(`no container engine answered. Tried:\n  ${tried.join('\n  ')}`, {
@@ -122,9 +149,24 @@ export async function findEngine(
   });
 }
 
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function startHint(env: NodeJS.ProcessEnv): string {
+  if (env.DOCKER_HOST?.startsWith('ssh://')) {
+    return 'DOCKER_HOST names an engine over ssh: check that `ssh <user>@<host> docker version` works without a prompt (the host key in ~/.ssh/known_hosts, your key in an agent or ~/.ssh/id_ed25519), or unset DOCKER_HOST.';
+  }
   if (env.DOCKER_HOST) {
-    return 'DOCKER_HOST is set, so only it was tried: start the engine it names, or unset DOCKER_HOST to use the default socket.';
+    return 'DOCKER_HOST is set, so only it was tried: start the engine it names (with TLS: DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH holding ca.pem, cert.pem, key.pem), or unset DOCKER_HOST to use the default socket.';
   }
   switch (process.platform) {
     case 'darwin':

@@ -56,7 +56,7 @@ export function standaloneComposeYaml(sandboxPlan: Plan): string {
   const header = [
     `# Rehearsal ${VERSION}: stand-alone compose file for ${sandboxPlan.productName}`,
     `# Generated from ${sandboxPlan.declarationFile} (sha256 ${sandboxPlan.declarationSha256.slice(0, 12)}).`,
-    `# Run it without Rehearsal: docker compose -p ${sandboxPlan.sandboxId} -f <this file> up -d`,
+    `# Run it without Rehearsal: docker compose -p ${sandboxPlan.sandboxId} -f <this file> up -d --wait`,
     ...(secrets.length > 0
       ? [`# It reads ${secrets.join(', ')} from the .env file beside it.`]
       : []),

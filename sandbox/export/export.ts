@@ -49,11 +49,15 @@ export async function exportCompose(
 ): Promise<ExportResult & { yaml: string }> {
   const { plan, loaded } = await planFromDeclaration(req);
   const yaml = standaloneComposeYaml(plan);
-  const notes = plan.unbound.map(
-    (u) =>
-      `${u.service}: ${u.key} is required and has no value (${u.description}); pass --env ${u.key}=…`,
+  const portable = portablePlan(plan);
+  // What the file lacks to run as written: required values, and the values the sandbox's own
+  // identity provider or trace collector gave (left out: the platform brings its own).
+  const notes = portable.unbound.map((u) =>
+    plan.unbound.includes(u)
+      ? `${u.service}: ${u.key} is required and has no value (${u.description}); pass --env ${u.key}=…`
+      : `${u.service}: ${u.key} is left out (${u.description}); pass --env ${u.key}=…`,
   );
-  const secrets = portablePlan(plan).secrets;
+  const secrets = portable.secrets;
   if (!req.output) {
     if (Object.keys(secrets).length > 0) {
       notes.push(

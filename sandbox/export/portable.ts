@@ -1,3 +1,4 @@
+import { COLLECTOR_OTLP_PORT, COLLECTOR_SERVICE } from '../plan/collector.js';
 import { trustInjection } from '../plan/edge.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 
@@ -28,6 +29,13 @@ export function portablePlan(plan: Plan): Plan {
           key,
           description: "the sandbox's identity provider set it; give your platform's value",
         });
+      } else if (value.includes(COLLECTOR_URL)) {
+        // So does its trace collector: the platform has its own, or none.
+        unbound.push({
+          service: s.name,
+          key,
+          description: "the sandbox's trace collector set it; give your platform's OTLP endpoint",
+        });
       } else environment[key] = value;
     }
     return { ...rest, environment, dependsOn: s.dependsOn.filter((d) => names.has(d)) };
@@ -38,6 +46,8 @@ export function portablePlan(plan: Plan): Plan {
   );
   return { ...rest, services, secrets, unbound };
 }
+
+const COLLECTOR_URL = `http://${COLLECTOR_SERVICE}:${COLLECTOR_OTLP_PORT}`;
 
 /** Whether a value came from the sandbox's identity provider: its issuer, a client id or secret. */
 function sandboxIdpValue(plan: Plan): (value: string) => boolean {

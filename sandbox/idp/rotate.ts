@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROTATION_STAGES, type RotationStage } from '../../idp/keys.js';
+import { ROTATION_STAGES, type RotationStage } from '../../idp/rotation-stages.js';
 import type { Engine } from '../engine/engine.js';
 import { AbortedError, UserError } from '../errors.js';
 import { IDP_ADMIN_TOKEN_SECRET } from '../plan/idp.js';

@@ -1,18 +1,28 @@
 import { stringify } from 'yaml';
 import { LABEL } from '../labels.js';
 import { VERSION } from '../version.js';
+import { boundFiles, composeGroupAdd, hostFilesGid } from './bind-files.js';
 import { formatDuration } from './duration.js';
+import { probeHealthcheck } from './probe-healthcheck.js';
 import type { HealthcheckPlan, Plan, ServicePlan } from './types.js';
+
+/** How the compose file meets the host it runs on. */
+export interface ComposeOptions {
+  /** The group owning the state files on the host (default: this process's); see bind-files.ts. */
+  filesGid?: number | undefined;
+}
 
 /**
  * The compose model of a plan: what `rehearsal up` creates, written down so that
- * `docker compose -p <sandbox> -f compose.yaml up` (v2, or Debian's docker-compose 1.29) can run
- * the same sandbox without Rehearsal. Secrets stay out of it: `${REHEARSAL_…}` references are
- * resolved from the `.env` file beside it.
+ * `docker compose -p <sandbox> -f compose.yaml up -d --wait` (v2, or Debian's docker-compose 1.29)
+ * runs the same sandbox without Rehearsal, from the files beside it. Every service has a health
+ * check (compose v2 refuses `depends_on: service_healthy` on one without). Secrets stay out of
+ * it: `${REHEARSAL_…}` references are resolved from the `.env` file beside it.
  */
-export function composeModel(plan: Plan): Record<string, unknown> {
+export function composeModel(plan: Plan, options: ComposeOptions = {}): Record<string, unknown> {
+  const gid = 'filesGid' in options ? options.filesGid : hostFilesGid();
   const services: Record<string, unknown> = {};
-  for (const s of plan.services) services[s.name] = composeService(plan, s);
+  for (const s of plan.services) services[s.name] = composeService(plan, s, gid);
   return {
     services,
     networks: {
@@ -40,16 +50,23 @@ export function composeModel(plan: Plan): Record<string, unknown> {
   };
 }
 
-/** compose.yaml's text, with a header that says how to use it. */
-export function composeYaml(plan: Plan): string {
+/** compose.yaml's text, with a header that says how to use it and what it needs beside it. */
+export function composeYaml(plan: Plan, options: ComposeOptions = {}): string {
+  const files = boundFiles(plan);
   const header = [
     `# Rehearsal ${VERSION} sandbox "${plan.sandboxId}" for ${plan.productName}`,
     `# Generated from ${plan.declarationFile} (sha256 ${plan.declarationSha256.slice(0, 12)}).`,
-    `# Run it without Rehearsal: docker compose -p ${plan.sandboxId} -f compose.yaml up -d`,
+    `# Run it without Rehearsal: docker compose -p ${plan.sandboxId} -f compose.yaml up -d --wait`,
     '# Secrets are read from the .env file beside this one; they never appear here.',
+    ...(files.length > 0
+      ? [
+          `# It bind-mounts files beside it: ${files.join(', ')}`,
+          '# (`rehearsal up` and `rehearsal plan -o DIR` write them with the .env).',
+        ]
+      : []),
     '',
   ].join('\n');
-  return header + stringify(composeModel(plan), { lineWidth: 0 });
+  return header + stringify(composeModel(plan, options), { lineWidth: 0 });
 }
 
 /** A volume's key in the compose file: its name without the sandbox prefix. */
@@ -61,7 +78,11 @@ function resourceLabels(plan: Plan): Record<string, string> {
   return { [LABEL.sandbox]: plan.sandboxId, [LABEL.version]: VERSION };
 }
 
-function composeService(plan: Plan, s: ServicePlan): Record<string, unknown> {
+function composeService(
+  plan: Plan,
+  s: ServicePlan,
+  gid: number | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { image: s.image.tag };
   if (s.image.build) {
     out.build = {
@@ -80,6 +101,8 @@ function composeService(plan: Plan, s: ServicePlan): Record<string, unknown> {
     ...(s.files ?? []).map((f) => `./${f.source}:${f.target}:ro`),
   ];
   if (mounts.length > 0) out.volumes = mounts;
+  const groups = composeGroupAdd(s, gid);
+  if (groups) out.group_add = groups;
   if (s.memoryBytes !== undefined) out.mem_limit = s.memoryBytes;
   const deploy: Record<string, unknown> = { replicas: s.replicas };
   if (s.memoryBytes !== undefined) {
@@ -91,7 +114,9 @@ function composeService(plan: Plan, s: ServicePlan): Record<string, unknown> {
       s.dependsOn.map((d) => [d, { condition: 'service_healthy' }]),
     );
   }
+  // Rehearsal probes the health path from the host; a compose run asks inside the container.
   if (s.healthcheck) out.healthcheck = composeHealthcheck(s.healthcheck);
+  else if (s.probe && s.role !== 'cron') out.healthcheck = probeHealthcheck(s.probe);
   out.stop_grace_period = `${s.stopGraceSeconds}s`;
   out.labels = serviceLabels(plan, s);
   if (s.aliases.length > 0) out.networks = { default: { aliases: s.aliases } };

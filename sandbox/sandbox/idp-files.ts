@@ -1,5 +1,6 @@
 import { IDP_ADMIN, IDP_LISTEN, type IdpConfig } from '../../idp/config.js';
 import { BugError } from '../errors.js';
+import { PRIVATE_FILE_MODE } from '../plan/bind-files.js';
 import { IDP_ADMIN_TOKEN_SECRET, IDP_FILES, IDP_SCIM_TOKEN_SECRET } from '../plan/idp.js';
 import type { Plan } from '../plan/types.js';
 import { writeStateFile } from './edge-files.js';
@@ -29,7 +30,7 @@ export function idpConfig(plan: Plan): IdpConfig | undefined {
   };
 }
 
-/** Writes the IdP's configuration and admin token (both 0600) when the sandbox has an IdP. */
+/** Writes the IdP's configuration and admin token (both private: bind-files.ts) when the sandbox has an IdP. */
 export async function writeIdpFiles(plan: Plan): Promise<void> {
   const config = idpConfig(plan);
   if (!config) return;
@@ -37,12 +38,12 @@ export async function writeIdpFiles(plan: Plan): Promise<void> {
     plan.stateDir,
     IDP_FILES.config,
     `${JSON.stringify(config, null, 2)}\n`,
-    0o600,
+    PRIVATE_FILE_MODE,
   );
   await writeStateFile(
     plan.stateDir,
     IDP_FILES.adminToken,
     plan.secrets[IDP_ADMIN_TOKEN_SECRET] ?? '',
-    0o600,
+    PRIVATE_FILE_MODE,
   );
 }

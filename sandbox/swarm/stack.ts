@@ -3,7 +3,9 @@ import { deployKeys } from '../export/compose.js';
 import { secretReferences } from '../export/portable.js';
 import { LABEL } from '../labels.js';
 import { composeHealthcheck, serviceLabels, volumeKey } from '../plan/compose.js';
-import type { FilePlan, HttpProbePlan, Plan, ServicePlan } from '../plan/types.js';
+import { isPrivateFile } from '../plan/bind-files.js';
+import { probeHealthcheck } from '../plan/probe-healthcheck.js';
+import type { FilePlan, Plan, ServicePlan } from '../plan/types.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -64,17 +66,17 @@ export function swarmStackModel(
     const used = usedSecrets(plan, s);
     const mounted = [
       ...used.map((name) => ({ source: name, target: name, mode: 0o400 })),
-      ...(s.files ?? []).filter(isPrivate).map((f) => fileMount(f)),
+      ...(s.files ?? []).filter(isPrivateFile).map((f) => fileMount(f)),
     ];
     for (const name of used)
       secrets[name] = { name: nameOf(name), file: `./${SECRETS_DIR}/${name}`, labels };
     for (const f of s.files ?? []) {
       const entry = { name: nameOf(fileKey(f)), file: `./${f.source}`, labels };
-      if (isPrivate(f)) secrets[fileKey(f)] = entry;
+      if (isPrivateFile(f)) secrets[fileKey(f)] = entry;
       else configs[fileKey(f)] = entry;
     }
     if (mounted.length > 0) service.secrets = mounted;
-    const shared = (s.files ?? []).filter((f) => !isPrivate(f)).map((f) => fileMount(f));
+    const shared = (s.files ?? []).filter((f) => !isPrivateFile(f)).map((f) => fileMount(f));
     if (shared.length > 0) service.configs = shared;
     services[s.name] = service;
   }
@@ -118,6 +120,8 @@ function stackService(
   if (Object.keys(s.environment).length > 0) out.environment = s.environment;
   if (s.volumes.length > 0)
     out.volumes = s.volumes.map((v) => `${volumeKey(plan, v.volume)}:${v.target}`);
+  // Swarm judges a task by its container's health check, not by Rehearsal's probe from the
+  // host: nothing of the stack is published.
   if (s.healthcheck) out.healthcheck = composeHealthcheck(s.healthcheck);
   else if (s.probe) out.healthcheck = probeHealthcheck(s.probe);
   out.stop_grace_period = `${s.stopGraceSeconds}s`;
@@ -131,35 +135,9 @@ function stackService(
   return out;
 }
 
-/**
- * Swarm judges a task by its container's health check, not by Rehearsal's probe from the host
- * (nothing of the stack is published): the task's health path, asked from inside the container
- * with whichever client its image has (curl, wget, or Node.js), every 2 s so a replacement
- * counts as soon as it serves. It replaces the image's own check, whose interval may be long.
- */
-export function probeHealthcheck(probe: HttpProbePlan): Record<string, unknown> {
-  const url = `http://127.0.0.1:${probe.port}${probe.path}`;
-  const node = `require('http').get('${url}',r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))`;
-  return {
-    test: [
-      'CMD-SHELL',
-      `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url} || node -e "${node}"`,
-    ],
-    interval: '2s',
-    timeout: '5s',
-    retries: 3,
-    start_period: '60s',
-  };
-}
-
 function usedSecrets(plan: Plan, s: ServicePlan): string[] {
   const values = [...Object.values(s.environment), ...(s.command ?? [])];
   return [...new Set(values.flatMap((v) => secretReferences(v, plan.secrets)))];
-}
-
-/** A file only its owner may read (a key, a token) travels as a Swarm secret. */
-function isPrivate(f: FilePlan): boolean {
-  return (f.mode & 0o077) === 0;
 }
 
 /** A config or secret key from a file's path: `proxy/tls/key.pem` → `proxy_tls_key_pem`. */

@@ -67,7 +67,7 @@ describe('the stand-alone compose export', () => {
     const plan = await planOf('reference');
     const yaml = standaloneComposeYaml(plan);
     expect(yaml).toMatch(
-      /^# Run it without Rehearsal: docker compose -p demo -f <this file> up -d$/m,
+      /^# Run it without Rehearsal: docker compose -p demo -f <this file> up -d --wait$/m,
     );
     expect(yaml).toMatch(/reads REHEARSAL_DB_PASSWORD from the \.env file beside it/);
     for (const value of Object.values(plan.secrets)) expect(yaml).not.toContain(value);

@@ -43,6 +43,36 @@ describe('compose model', () => {
     expect(m.services.database!.healthcheck).toMatchObject({ interval: '2s', retries: 60 });
   });
 
+  it('gives every service a health check compose v2 can wait on', () => {
+    const m = composeModel(plan) as { services: Record<string, Record<string, unknown>> };
+    for (const [name, s] of Object.entries(m.services))
+      expect(s.healthcheck, name).toMatchObject({ test: expect.any(Array) });
+    const proxy = m.services.proxy!.healthcheck as { test: string[] };
+    expect(proxy.test[1]).toContain('http://127.0.0.1:8444/healthz');
+    const task = m.services['task-0']!.healthcheck as { test: string[] };
+    expect(task.test[1]).toContain('http://127.0.0.1:8080/');
+  });
+
+  it("adds the host files' group to services that bind-mount a private file", () => {
+    const m = composeModel(plan, { filesGid: 1234 }) as {
+      services: Record<string, Record<string, unknown>>;
+    };
+    expect(m.services.proxy!.group_add).toEqual(['1234']);
+    expect(m.services.proxy!.volumes).toContain(
+      './proxy/tls/key.pem:/etc/rehearsal/tls/key.pem:ro',
+    );
+    // A task reads only the public CA files.
+    expect(m.services['task-0']!.group_add).toBeUndefined();
+    const none = composeModel(plan, { filesGid: undefined }) as typeof m;
+    expect(none.services.proxy!.group_add).toBeUndefined();
+  });
+
+  it('names in its header the files it bind-mounts', () => {
+    const yaml = composeYaml(plan, { filesGid: 0 });
+    expect(yaml).toContain('up -d --wait');
+    expect(yaml).toMatch(/# It bind-mounts files beside it: .*proxy\/tls\/key\.pem/);
+  });
+
   it('never writes a secret into the YAML', () => {
     const yaml = composeYaml(plan);
     expect(yaml).not.toContain('TOPSECRET');
