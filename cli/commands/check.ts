@@ -1,18 +1,18 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { VERDICT_LABEL, profileLines } from '../../sandbox/checks/report/markdown.js';
 import { REPORT_FILES, writeReports } from '../../sandbox/checks/report/write.js';
 import { PROFILES } from '../../sandbox/declaration/overlay-schema.js';
 import type { ProfileName } from '../../sandbox/declaration/types.js';
 import { UserError, formatProblem } from '../../sandbox/errors.js';
 import { freePort } from '../../sandbox/net/free-port.js';
+import { DEFAULTS } from '../../sandbox/defaults.js';
 import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
-import { parseCount, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { declarationFlags, parseSeconds, planRequest, type DeclarationFlags } from '../flags.js';
 import { interruptSignal } from '../signals.js';
+import { renderCheckSummary } from '../views/check-summary.js';
 
-interface CheckFlags {
-  file?: string;
-  overlay?: string;
+interface CheckFlags extends DeclarationFlags {
   profile?: string;
   report?: string;
   ci?: boolean;
@@ -22,13 +22,12 @@ interface CheckFlags {
 }
 
 export function registerCheck(program: Command, ctx: () => CommandContext): void {
-  program
+  const cmd = program
     .command('check')
     .description(
       'check every Service Packaging Requirement on a fresh sandbox, with evidence; exit 1 when a MUST fails',
-    )
-    .option('-f, --file <path>', 'the declaration (default: ./marketplace.json)')
-    .option('--overlay <path>', 'the rehearsal.yaml overlay')
+    );
+  declarationFlags(cmd)
     .option(
       '--profile <name>',
       `requirement profile: ${PROFILES.join(' or ')} (default: rehearsal.yaml's, else hspc-2016)`,
@@ -43,7 +42,7 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
     .option(
       '--bootstrap-timeout <seconds>',
       'how long the service may take to become healthy from an empty database',
-      '180',
+      String(DEFAULTS.bootstrapTimeoutSeconds),
     )
     .action(async (flags: CheckFlags) => {
       const c = ctx();
@@ -51,16 +50,18 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
         throw new UserError(`--profile "${flags.profile}" is not a requirement profile`, {
           hint: `Use one of: ${PROFILES.join(', ')}.`,
         });
-      const budgetMs = parseCount(flags.bootstrapTimeout ?? '180', '--bootstrap-timeout') * 1000;
+      const budgetMs = parseSeconds(
+        flags.bootstrapTimeout,
+        '--bootstrap-timeout',
+        DEFAULTS.bootstrapTimeoutSeconds,
+      );
       const envPort = process.env.REHEARSAL_PROXY_PORT;
-      const { plan, loaded } = await planFromDeclaration({
-        cwd: c.cwd,
-        imageMode: c.imageMode,
-        sandboxSuffix: '-check',
-        ...(flags.file ? { file: flags.file } : {}),
-        ...(flags.overlay ? { overlayFile: flags.overlay } : {}),
-        ...(envPort ? {} : { proxyPort: await freePort() }),
-      });
+      const { plan, loaded } = await planFromDeclaration(
+        planRequest(c, flags, {
+          sandboxSuffix: '-check',
+          ...(envPort ? {} : { proxyPort: await freePort() }),
+        }),
+      );
       if (flags.profile) plan.profile = flags.profile as ProfileName;
       if (!flags.ci)
         for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
@@ -81,14 +82,7 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
           ...(flags.report ? { journalDir: resolve(c.cwd, flags.report) } : {}),
         });
         const s = report.summary;
-        for (const r of report.results)
-          c.out(
-            `  ${VERDICT_LABEL[r.verdict].padEnd(14)} ${r.severity.padEnd(6)} ${r.title}${r.why ? ` — ${r.why}` : ''}`,
-          );
-        c.out(
-          `\n${report.product} under ${report.profile}: ${s.pass} pass, ${s.fail} fail (${s.mustFailed} MUST), ${s.warn} warn, ${s['not-applicable']} not applicable, ${s['not-checked']} not checked, in ${(report.durationMs / 1000).toFixed(0)} s.`,
-        );
-        for (const l of profileLines(report)) c.out(l);
+        for (const line of renderCheckSummary(report)) c.out(line);
         if (flags.report) {
           const files = await writeReports(report, resolve(c.cwd, flags.report));
           c.out(`Reports: ${files.join(', ')}`);

@@ -4,7 +4,7 @@ import { templatePath } from '../../sandbox/version.js';
 import type { CommandContext } from '../context.js';
 import { interruptSignal } from '../signals.js';
 import { wantsTui } from '../ui/wants-tui.js';
-import { runUp } from './up.js';
+import { runUp } from '../run-up.js';
 
 export function registerDemo(program: Command, ctx: () => CommandContext): void {
   program

@@ -4,15 +4,12 @@ import type { Emit } from '../../../sandbox/events.js';
 import { LABEL } from '../../../sandbox/labels.js';
 import type { Plan } from '../../../sandbox/plan/types.js';
 import { scheduleCron } from '../../../sandbox/sandbox/cron.js';
-import { down } from '../../../sandbox/sandbox/down.js';
 import { sandboxLogs } from '../../../sandbox/sandbox/logs.js';
-import { monitor } from '../../../sandbox/sandbox/monitor.js';
 import { listReplicas } from '../../../sandbox/sandbox/replicas.js';
-import { scale } from '../../../sandbox/sandbox/scale.js';
 import { readDesired } from '../../../sandbox/sandbox/state.js';
-import { status } from '../../../sandbox/sandbox/status.js';
-import { killReplica, supervise } from '../../../sandbox/sandbox/supervise.js';
-import { up, type UpOptions } from '../../../sandbox/sandbox/up.js';
+import { killReplica } from '../../../sandbox/sandbox/supervise.js';
+import type { UpOptions } from '../../../sandbox/sandbox/up.js';
+import type { Platform } from '../../../sandbox/platform/platform.js';
 import type { LiveChaos } from '../../../sandbox/live/chaos.js';
 import type { LiveTraffic } from '../../../sandbox/live/traffic.js';
 import type { PlanRequest } from '../../../sandbox/sandbox/resolve.js';
@@ -56,6 +53,7 @@ export interface DashboardOps {
 export interface OpsContext {
   plan: Plan;
   engine: Engine;
+  platform: Platform;
   emit: Emit;
   upOptions: Pick<UpOptions, 'replicasExplicit' | 'healthTimeoutMs'>;
   /** How the declaration was read: the checks plan it again as their own sandbox. */
@@ -64,13 +62,16 @@ export interface OpsContext {
 }
 
 export function sandboxOps(ctx: OpsContext): DashboardOps {
-  const { plan, engine, emit } = ctx;
+  const { plan, engine, platform, emit } = ctx;
   const random = ctx.random ?? Math.random;
-  const supervisor = suspendable((signal) => supervise(plan, { engine, emit, signal }));
+  const supervisor = suspendable((signal) => platform.repair(plan, { engine, emit, signal }));
   return {
-    up: (signal) => up(plan, { engine, emit, signal, ...ctx.upOptions }),
+    up: (signal) => platform.deploy(plan, { engine, emit, signal, ...ctx.upOptions }),
     async snapshot() {
-      const [s, desired] = await Promise.all([status(plan, engine), readDesired(plan.stateDir)]);
+      const [s, desired] = await Promise.all([
+        platform.status(plan, engine),
+        readDesired(plan.stateDir),
+      ]);
       const replicas = s.replicas
         .filter((r) => r.state !== 'gone')
         .map((r) => ({
@@ -98,7 +99,7 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
       return [
         keepRunning((_n, run) => supervisor.work(run), signal, report('supervisor')),
         keepRunning(
-          (_n, run) => monitor(plan, { engine, emit, signal: run }),
+          (_n, run) => platform.watch(plan, { engine, emit, signal: run }),
           signal,
           report('monitor'),
         ),
@@ -134,10 +135,10 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
       await killReplica(engine, target, emit);
     },
     scale: async (service, count, signal) => {
-      await scale(plan, service, count, { engine, emit, signal });
+      await platform.scale(plan, service, count, { engine, emit, signal });
     },
     teardown: async () => {
-      await down(plan.sandboxId, { engine, emit, volumes: false });
+      await platform.remove(plan, { engine, emit, volumes: false });
     },
     // Loaded on demand, like everything a key starts: an idle dashboard does not carry them.
     async startTraffic() {
