@@ -17,8 +17,8 @@ export default tseslint.config(
     },
   },
   {
-    // The core never imports UI: DESIGN.md ("Core without UI", in the project's shared design
-    // notes, not in this repository). At any depth, and in every program folder.
+    // The core never imports UI: ../shared/DESIGN.md ("Core without UI"; the design notes sit
+    // beside the repository, not in it). At any depth, and in every program folder.
     files: [
       'sandbox/**/*.{ts,tsx}',
       'proxy/**/*.{ts,tsx}',
