@@ -44,62 +44,64 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
       'how long the service may take to become healthy from an empty database',
       String(DEFAULTS.bootstrapTimeoutSeconds),
     )
-    .action(async (flags: CheckFlags) => {
-      const c = ctx();
-      if (flags.profile !== undefined && !(PROFILES as readonly string[]).includes(flags.profile))
-        throw new UserError(`--profile "${flags.profile}" is not a requirement profile`, {
-          hint: `Use one of: ${PROFILES.join(', ')}.`,
-        });
-      const budgetMs = parseSeconds(
-        flags.bootstrapTimeout,
-        '--bootstrap-timeout',
-        DEFAULTS.bootstrapTimeoutSeconds,
-      );
-      const envPort = process.env.REHEARSAL_PROXY_PORT;
-      const { plan, loaded } = await planFromDeclaration(
-        planRequest(c, flags, {
-          sandboxSuffix: '-check',
-          ...(envPort ? {} : { proxyPort: await freePort() }),
-        }),
-      );
-      if (flags.profile) plan.profile = flags.profile as ProfileName;
-      if (!flags.ci)
-        for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
-      // --ci: no progress at all; the verdict table below is the whole output.
-      const emit: typeof c.emit = flags.ci ? () => undefined : c.emit;
-      // Loaded on demand: the check core (fact gathering, judging) is most of this command's code.
-      const { runChecks } = await import('../../sandbox/checks/run.js');
-      const interrupt = interruptSignal();
-      try {
-        const report = await runChecks(plan, {
-          engine: await c.engine(),
-          emit,
-          loaded,
-          signal: interrupt.signal,
-          keep: Boolean(flags.keep),
-          bootstrapBudgetMs: budgetMs,
-          chaos: flags.chaos !== false,
-          ...(flags.report ? { journalDir: resolve(c.cwd, flags.report) } : {}),
-        });
-        const s = report.summary;
-        for (const line of renderCheckSummary(report)) c.out(line);
-        if (flags.report) {
-          const files = await writeReports(report, resolve(c.cwd, flags.report));
-          c.out(`Reports: ${files.join(', ')}`);
-        }
-        if (flags.keep)
-          c.out(
-            `The check sandbox ${plan.sandboxId} is left running; \`rehearsal down --sandbox ${plan.sandboxId} --volumes\` removes it.`,
-          );
-        if (s.mustFailed > 0)
-          throw new UserError(`${s.mustFailed} MUST requirement(s) failed`, {
-            exitCode: 1,
-            hint: flags.report
-              ? `Read ${resolve(c.cwd, flags.report, REPORT_FILES.markdown)}: each failure says what Rehearsal saw and how to fix it.`
-              : 'Run again with --report DIR for the evidence and how to fix each failure.',
-          });
-      } finally {
-        interrupt.dispose();
-      }
+    .action((flags: CheckFlags) => runCheck(ctx(), flags));
+}
+
+/** Plans the check's own sandbox, runs every check on it, prints the verdicts, writes reports. */
+async function runCheck(c: CommandContext, flags: CheckFlags): Promise<void> {
+  if (flags.profile !== undefined && !(PROFILES as readonly string[]).includes(flags.profile))
+    throw new UserError(`--profile "${flags.profile}" is not a requirement profile`, {
+      hint: `Use one of: ${PROFILES.join(', ')}.`,
     });
+  const budgetMs = parseSeconds(
+    flags.bootstrapTimeout,
+    '--bootstrap-timeout',
+    DEFAULTS.bootstrapTimeoutSeconds,
+  );
+  const envPort = process.env.REHEARSAL_PROXY_PORT;
+  const { plan, loaded } = await planFromDeclaration(
+    planRequest(c, flags, {
+      sandboxSuffix: '-check',
+      ...(envPort ? {} : { proxyPort: await freePort() }),
+    }),
+  );
+  if (flags.profile) plan.profile = flags.profile as ProfileName;
+  if (!flags.ci)
+    for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
+  // --ci: no progress at all; the verdict table below is the whole output.
+  const emit: typeof c.emit = flags.ci ? () => undefined : c.emit;
+  // Loaded on demand: the check core (fact gathering, judging) is most of this command's code.
+  const { runChecks } = await import('../../sandbox/checks/run.js');
+  const interrupt = interruptSignal();
+  try {
+    const report = await runChecks(plan, {
+      engine: await c.engine(),
+      emit,
+      loaded,
+      signal: interrupt.signal,
+      keep: Boolean(flags.keep),
+      bootstrapBudgetMs: budgetMs,
+      chaos: flags.chaos !== false,
+      ...(flags.report ? { journalDir: resolve(c.cwd, flags.report) } : {}),
+    });
+    const s = report.summary;
+    for (const line of renderCheckSummary(report)) c.out(line);
+    if (flags.report) {
+      const files = await writeReports(report, resolve(c.cwd, flags.report));
+      c.out(`Reports: ${files.join(', ')}`);
+    }
+    if (flags.keep)
+      c.out(
+        `The check sandbox ${plan.sandboxId} is left running; \`rehearsal down --sandbox ${plan.sandboxId} --volumes\` removes it.`,
+      );
+    if (s.mustFailed > 0)
+      throw new UserError(`${s.mustFailed} MUST requirement(s) failed`, {
+        exitCode: 1,
+        hint: flags.report
+          ? `Read ${resolve(c.cwd, flags.report, REPORT_FILES.markdown)}: each failure says what Rehearsal saw and how to fix it.`
+          : 'Run again with --report DIR for the evidence and how to fix each failure.',
+      });
+  } finally {
+    interrupt.dispose();
+  }
 }

@@ -85,40 +85,7 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
         }));
       return { replicas, ...(desired ? { desired } : {}) };
     },
-    follow(log, signal, onFailure) {
-      scheduleCron(plan, engine, emit, signal);
-      // Each distinct failure is said once: a stream the engine keeps closing must not fill the
-      // screen with the same line every few seconds.
-      const said = new Set<string>();
-      const report = (what: string) => (err: Error) => {
-        const line = `${what}: ${err.message}; restarting it`;
-        if (said.has(line)) return;
-        said.add(line);
-        onFailure(`${line} (said once)`);
-      };
-      return [
-        keepRunning((_n, run) => supervisor.work(run), signal, report('supervisor')),
-        keepRunning(
-          (_n, run) => platform.watch(plan, { engine, emit, signal: run }),
-          signal,
-          report('monitor'),
-        ),
-        keepRunning(
-          async (attempt, run) => {
-            // The first run shows a little history; a restart only what is new.
-            const tail = attempt === 0 ? 20 : 0;
-            for await (const l of sandboxLogs(engine, plan.sandboxId, {
-              follow: true,
-              tail,
-              signal: run,
-            }))
-              log(l.container, l.text);
-          },
-          signal,
-          report('log follower'),
-        ),
-      ];
-    },
+    follow: (log, signal, onFailure) => follow(ctx, supervisor, log, signal, onFailure),
     async kill(container) {
       const tasks = new Set(plan.services.filter((s) => s.role === 'task').map((s) => s.name));
       const running = (await listReplicas(engine, plan.sandboxId)).filter(
@@ -167,4 +134,50 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
       };
     },
   };
+}
+
+/**
+ * The background work while the dashboard runs: one-off runs on their schedule, the platform's
+ * repair, the replicas' resource samples and every replica's logs, each restarted when it fails.
+ */
+function follow(
+  ctx: OpsContext,
+  supervisor: ReturnType<typeof suspendable>,
+  log: (container: string, text: string) => void,
+  signal: AbortSignal,
+  onFailure: (message: string) => void,
+): Promise<void>[] {
+  const { plan, engine, platform, emit } = ctx;
+  scheduleCron(plan, engine, emit, signal);
+  // Each distinct failure is said once: a stream the engine keeps closing must not fill the
+  // screen with the same line every few seconds.
+  const said = new Set<string>();
+  const report = (what: string) => (err: Error) => {
+    const line = `${what}: ${err.message}; restarting it`;
+    if (said.has(line)) return;
+    said.add(line);
+    onFailure(`${line} (said once)`);
+  };
+  return [
+    keepRunning((_n, run) => supervisor.work(run), signal, report('supervisor')),
+    keepRunning(
+      (_n, run) => platform.watch(plan, { engine, emit, signal: run }),
+      signal,
+      report('monitor'),
+    ),
+    keepRunning(
+      async (attempt, run) => {
+        // The first run shows a little history; a restart only what is new.
+        const tail = attempt === 0 ? 20 : 0;
+        for await (const l of sandboxLogs(engine, plan.sandboxId, {
+          follow: true,
+          tail,
+          signal: run,
+        }))
+          log(l.container, l.text);
+      },
+      signal,
+      report('log follower'),
+    ),
+  ];
 }
