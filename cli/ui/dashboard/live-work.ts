@@ -21,6 +21,10 @@ export interface SessionParts {
  * The keys `t` and `c`: our own traffic, and a chaos run that drives its own traffic (ours pauses
  * meanwhile and comes back after, if still wanted). One chaos run at a time; a quit while one is
  * starting waits for it to start and stops it at once, so the replica count is restored.
+ *
+ * Longer than 120 lines on purpose: it is a set of small named closures (each phase of a key is
+ * its own function) over the one state the two keys share (who drives traffic, whether a run is
+ * starting); split across factories, that state would have to be passed back and forth.
  */
 export function liveWork(parts: SessionParts) {
   const { store, ops, dispatch, notice, stopping } = parts;
