@@ -4,10 +4,8 @@ import type { Command } from 'commander';
 import { readJournal } from '../../sandbox/chaos/journal.js';
 import { newSeed } from '../../sandbox/chaos/prng.js';
 import type { ChaosSettings } from '../../sandbox/chaos/run.js';
-import { parseScenario } from '../../sandbox/chaos/scenario.js';
 import { DEFAULTS } from '../../sandbox/defaults.js';
 import { UserError } from '../../sandbox/errors.js';
-import { refuseUnsupported } from '../../sandbox/platform/platform.js';
 import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import type { CommandContext } from '../context.js';
 import {
@@ -101,7 +99,7 @@ async function runCommand(
 ): Promise<void> {
   const { plan, loaded } = await planFromDeclaration(planRequest(c, flags));
   // Loaded on demand: the chaos run and its traffic generator serve this command only.
-  const { chaosSchedule, chaosTarget, runChaos } = await import('../../sandbox/chaos/run.js');
+  const { chaosOnPlatform, planChaos } = await import('../../sandbox/chaos/on-platform.js');
   if (replayOf && replayOf !== plan.declarationSha256) {
     c.emit({
       type: 'warning',
@@ -115,15 +113,14 @@ async function runCommand(
     ...(flags.service ? { service: flags.service } : {}),
     overlays: loaded.taskOverlays,
   };
-  const { bounds } = await chaosTarget(plan, s.service);
   const platform = await c.platform(flags);
-  if (scenarioFile) {
-    const path = resolve(c.cwd, scenarioFile);
-    s.actions = parseScenario(path, readText(path), bounds);
-  }
-  refuseUnsupported(platform, s.actions ?? [], scenarioFile ?? 'the journal');
-  const database = plan.services.some((x) => x.role === 'database');
-  const actions = chaosSchedule(s, bounds, database, platform.kinds);
+  const path = scenarioFile ? resolve(c.cwd, scenarioFile) : undefined;
+  const actions = await planChaos(
+    plan,
+    s,
+    platform,
+    path ? { path, text: readText(path) } : undefined,
+  );
   if (flags.dryRun) return c.out(renderSchedule(s, actions, Boolean(flags.json)));
 
   const engine = await c.engine();
@@ -134,14 +131,18 @@ async function runCommand(
     flags.journal ?? join(plan.stateDir, `chaos-${s.seed}-${stamp}.jsonl`),
   );
   try {
-    await platform.deploy(plan, { engine, emit: c.emit, signal: interrupt.signal });
-    const report = await runChaos(
+    const report = await chaosOnPlatform(
       plan,
       { ...s, actions },
-      { engine, emit: c.emit, signal: interrupt.signal, journalFile, platform },
-    ).finally(async () => {
-      if (flags.down) await platform.remove(plan, { engine, emit: c.emit });
-    });
+      {
+        engine,
+        emit: c.emit,
+        signal: interrupt.signal,
+        journalFile,
+        platform,
+        removeAfter: Boolean(flags.down),
+      },
+    );
     c.out(flags.json ? JSON.stringify(report, null, 2) : renderChaosSummary(report));
     const failed = report.verdicts.filter((v) => v.outcome === 'fail');
     if (failed.length > 0) {
