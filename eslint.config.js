@@ -17,12 +17,59 @@ export default tseslint.config(
     },
   },
   {
-    // The core never imports UI: DESIGN.md, "Core without UI".
-    files: ['sandbox/**/*.ts', 'proxy/**/*.ts', 'idp/**/*.ts'],
+    // The core never imports UI: ../shared/DESIGN.md ("Core without UI"; the design notes sit
+    // beside the repository, not in it). At any depth, and in every program folder.
+    files: [
+      'sandbox/**/*.{ts,tsx}',
+      'proxy/**/*.{ts,tsx}',
+      'idp/**/*.{ts,tsx}',
+      'collector/**/*.{ts,tsx}',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['react', 'ink', 'ink-*', '../cli/*', '../../cli/*'] },
+        {
+          patterns: [
+            { group: ['react', 'react/*', 'ink', 'ink-*'], message: 'The core never imports UI.' },
+            { regex: '^(\\.\\./)+cli/', message: 'The core never imports cli/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The programs of the runtime image run without the CLI's core: they never import sandbox/.
+    files: ['proxy/**/*.{ts,tsx}', 'idp/**/*.{ts,tsx}', 'collector/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['react', 'react/*', 'ink', 'ink-*'], message: 'The core never imports UI.' },
+            {
+              regex: '^(\\.\\./)+(cli|sandbox)/',
+              message: 'A runtime program imports base/, never cli/ or sandbox/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // base/ is the lowest layer: what the runtime programs and the CLI share. It imports nothing
+    // of the project.
+    files: ['base/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(cli|sandbox|proxy|idp|collector|templates)/',
+              message: 'base/ is the lowest layer: it imports nothing of the project.',
+            },
+          ],
+        },
       ],
     },
   },

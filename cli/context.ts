@@ -1,7 +1,8 @@
 import type { Engine } from '../sandbox/engine/engine.js';
 import type { Emit } from '../sandbox/events.js';
 import { imageModeFromEnv, type ImageMode } from '../sandbox/images/catalogue.js';
-import { UserError } from '../sandbox/errors.js';
+import type { Platform } from '../sandbox/platform/platform.js';
+import type { EngineFlags } from './flags.js';
 import { plainReporter } from './plain-reporter.js';
 
 /** What every command gets: where it runs, how it reports, and the engine on demand. */
@@ -11,11 +12,17 @@ export interface CommandContext {
   emit: Emit;
   imageMode: ImageMode;
   engine(): Promise<Engine>;
+  /**
+   * The platform `--engine` names (plain Docker by default), chosen once per run: the commands
+   * deploy, remove, scale and repair through it and never name an engine themselves.
+   */
+  platform(flags?: EngineFlags): Promise<Platform>;
   out(text: string): void;
 }
 
 export function createContext(options: { verbose?: boolean }): CommandContext {
   let engine: Promise<Engine> | undefined;
+  let platform: Promise<Platform> | undefined;
   const verbose = options.verbose ?? false;
   return {
     cwd: process.cwd(),
@@ -26,34 +33,12 @@ export function createContext(options: { verbose?: boolean }): CommandContext {
     // every input error never need it.
     engine: () =>
       (engine ??= import('../sandbox/engine/find-engine.js').then((m) => m.findEngine())),
+    platform: (flags = {}) =>
+      (platform ??= import('../sandbox/platform/choose.js').then((m) =>
+        m.loadPlatform(flags.engine, {
+          ...(flags.endpointMode ? { endpointMode: flags.endpointMode } : {}),
+        }),
+      )),
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   };
-}
-
-/** Parses repeated `--env KEY=VALUE` flags. */
-export function parseEnvFlags(pairs: string[] | undefined): Record<string, string> | undefined {
-  if (!pairs || pairs.length === 0) return undefined;
-  const out: Record<string, string> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0)
-      throw new UserError(`--env "${p}" is not KEY=VALUE`, {
-        hint: 'Write it as --env DATABASE_URL=postgres://…',
-      });
-    out[p.slice(0, eq)] = p.slice(eq + 1);
-  }
-  return out;
-}
-
-/** Parses a non-negative integer flag or argument, naming it in the error. */
-export function parseCount(text: string, what: string): number {
-  if (!/^\d+$/.test(text))
-    throw new UserError(`${what} must be a whole number, not "${text}"`, {
-      hint: `For example: 3.`,
-    });
-  return Number(text);
-}
-
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }

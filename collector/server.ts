@@ -7,10 +7,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import type { Logger } from '../proxy/server/log.js';
+import type { Logger } from '../base/log.js';
 import { decodeJsonTraces, OtlpJsonError } from './otlp-json.js';
 import { decodeProtobufTraces, protobufExportResponse } from './otlp-proto.js';
 import { SpanStore, type ReceivedSpan } from './spans.js';
+import { HttpError } from '../base/http-error.js';
 
 /** OTLP/HTTP's default port, and the port of the read-only query channel. */
 export const OTLP_HTTP_PORT = 4318;
@@ -30,15 +31,6 @@ export interface Collector {
   queryPort: number;
   store: SpanStore;
   close(): Promise<void>;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -8,8 +8,8 @@ import {
 import { once } from 'node:events';
 import type Provider from 'oidc-provider';
 import type pg from 'pg';
-import { bearerMatches } from '../proxy/server/bearer-auth.js';
-import type { Logger } from '../proxy/server/log.js';
+import { bearerMatches } from '../base/bearer-auth.js';
+import type { Logger } from '../base/log.js';
 import type { IdpConfig } from './config.js';
 import { handleInteraction } from './interactions.js';
 import {

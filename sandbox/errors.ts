@@ -4,37 +4,10 @@
  * only a `BugError` (or an unknown throwable) shows a stack trace, and only under `--verbose`.
  */
 
-/** Where in an input file something is wrong. Lines and columns are 1-based. */
-export interface SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-  /** RFC 6901 JSON pointer into the parsed document, e.g. `/configuration/0/task/1/ports/0`. */
-  pointer: string;
-}
-
-export interface UserErrorOptions {
-  /** How to fix it, one sentence. */
-  hint?: string;
-  cause?: unknown;
-  /** Exit code: 2 for bad input or usage (the default), 1 for "a requirement failed". */
-  exitCode?: number;
-  location?: SourceLocation;
-}
-
-export class UserError extends Error {
-  readonly hint: string | undefined;
-  readonly exitCode: number;
-  readonly location: SourceLocation | undefined;
-
-  constructor(message: string, options: UserErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'UserError';
-    this.hint = options.hint;
-    this.exitCode = options.exitCode ?? 2;
-    this.location = options.location;
-  }
-}
+// UserError lives in base/, the lowest layer, so the local CA (proxy/ca/) can throw it without
+// importing upward; it is re-exported here for the rest of the CLI and the core.
+import { UserError, type SourceLocation } from '../base/user-error.js';
+export { UserError, type SourceLocation, type UserErrorOptions } from '../base/user-error.js';
 
 /** One problem found in an input file; a `ValidationError` carries all of them. */
 export interface Problem {

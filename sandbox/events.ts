@@ -2,7 +2,7 @@ import type { TrafficSample } from './traffic/figures.js';
 
 /**
  * Typed events the core emits while it works. Views subscribe: the plain reporter prints them as
- * lines, the Ink dashboard renders them (DESIGN.md, "Core without UI").
+ * lines, the Ink dashboard renders them (../shared/DESIGN.md, "Core without UI").
  */
 export type RehearsalEvent =
   | {

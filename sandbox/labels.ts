@@ -1,7 +1,7 @@
 /**
  * Labels on every container, network and volume Rehearsal creates: compose's own (so that
  * `docker compose ls/ps` and other tools understand the sandbox) plus Rehearsal's (so that only
- * this sandbox's resources are ever touched, DESIGN.md "Safe by default").
+ * this sandbox's resources are ever touched, ../shared/DESIGN.md "Safe by default").
  */
 export const LABEL = {
   sandbox: 'dev.rehearsal.sandbox',

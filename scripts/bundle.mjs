@@ -2,7 +2,7 @@
 // dist/, so an image needs only node and that one file (no node_modules).
 // Usage: node scripts/bundle.mjs
 import { build } from 'esbuild';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +24,9 @@ const banner = [
   'const require = __bundleCreateRequire(import.meta.url);',
 ].join('\n');
 
+// An image carries no package.json: the programs' version (base/version.ts) is bundled in.
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ENTRIES,
@@ -34,6 +37,7 @@ const result = await build({
   format: 'esm',
   target: 'node20',
   banner: { js: banner },
+  define: { __REHEARSAL_VERSION__: JSON.stringify(version) },
   // pg loads its optional native binding only when asked to; it is not installed.
   external: ['pg-native'],
   legalComments: 'eof',

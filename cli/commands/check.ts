@@ -1,18 +1,18 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { VERDICT_LABEL, profileLines } from '../../sandbox/checks/report/markdown.js';
 import { REPORT_FILES, writeReports } from '../../sandbox/checks/report/write.js';
 import { PROFILES } from '../../sandbox/declaration/overlay-schema.js';
 import type { ProfileName } from '../../sandbox/declaration/types.js';
 import { UserError, formatProblem } from '../../sandbox/errors.js';
 import { freePort } from '../../sandbox/net/free-port.js';
+import { DEFAULTS } from '../../sandbox/defaults.js';
 import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
-import { parseCount, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { declarationFlags, parseSeconds, planRequest, type DeclarationFlags } from '../flags.js';
 import { interruptSignal } from '../signals.js';
+import { renderCheckSummary } from '../views/check-summary.js';
 
-interface CheckFlags {
-  file?: string;
-  overlay?: string;
+interface CheckFlags extends DeclarationFlags {
   profile?: string;
   report?: string;
   ci?: boolean;
@@ -22,13 +22,12 @@ interface CheckFlags {
 }
 
 export function registerCheck(program: Command, ctx: () => CommandContext): void {
-  program
+  const cmd = program
     .command('check')
     .description(
       'check every Service Packaging Requirement on a fresh sandbox, with evidence; exit 1 when a MUST fails',
-    )
-    .option('-f, --file <path>', 'the declaration (default: ./marketplace.json)')
-    .option('--overlay <path>', 'the rehearsal.yaml overlay')
+    );
+  declarationFlags(cmd)
     .option(
       '--profile <name>',
       `requirement profile: ${PROFILES.join(' or ')} (default: rehearsal.yaml's, else hspc-2016)`,
@@ -43,69 +42,66 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
     .option(
       '--bootstrap-timeout <seconds>',
       'how long the service may take to become healthy from an empty database',
-      '180',
+      String(DEFAULTS.bootstrapTimeoutSeconds),
     )
-    .action(async (flags: CheckFlags) => {
-      const c = ctx();
-      if (flags.profile !== undefined && !(PROFILES as readonly string[]).includes(flags.profile))
-        throw new UserError(`--profile "${flags.profile}" is not a requirement profile`, {
-          hint: `Use one of: ${PROFILES.join(', ')}.`,
-        });
-      const budgetMs = parseCount(flags.bootstrapTimeout ?? '180', '--bootstrap-timeout') * 1000;
-      const envPort = process.env.REHEARSAL_PROXY_PORT;
-      const { plan, loaded } = await planFromDeclaration({
-        cwd: c.cwd,
-        imageMode: c.imageMode,
-        sandboxSuffix: '-check',
-        ...(flags.file ? { file: flags.file } : {}),
-        ...(flags.overlay ? { overlayFile: flags.overlay } : {}),
-        ...(envPort ? {} : { proxyPort: await freePort() }),
-      });
-      if (flags.profile) plan.profile = flags.profile as ProfileName;
-      if (!flags.ci)
-        for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
-      // --ci: no progress at all; the verdict table below is the whole output.
-      const emit: typeof c.emit = flags.ci ? () => undefined : c.emit;
-      // Loaded on demand: the check core (fact gathering, judging) is most of this command's code.
-      const { runChecks } = await import('../../sandbox/checks/run.js');
-      const interrupt = interruptSignal();
-      try {
-        const report = await runChecks(plan, {
-          engine: await c.engine(),
-          emit,
-          loaded,
-          signal: interrupt.signal,
-          keep: Boolean(flags.keep),
-          bootstrapBudgetMs: budgetMs,
-          chaos: flags.chaos !== false,
-          ...(flags.report ? { journalDir: resolve(c.cwd, flags.report) } : {}),
-        });
-        const s = report.summary;
-        for (const r of report.results)
-          c.out(
-            `  ${VERDICT_LABEL[r.verdict].padEnd(14)} ${r.severity.padEnd(6)} ${r.title}${r.why ? ` — ${r.why}` : ''}`,
-          );
-        c.out(
-          `\n${report.product} under ${report.profile}: ${s.pass} pass, ${s.fail} fail (${s.mustFailed} MUST), ${s.warn} warn, ${s['not-applicable']} not applicable, ${s['not-checked']} not checked, in ${(report.durationMs / 1000).toFixed(0)} s.`,
-        );
-        for (const l of profileLines(report)) c.out(l);
-        if (flags.report) {
-          const files = await writeReports(report, resolve(c.cwd, flags.report));
-          c.out(`Reports: ${files.join(', ')}`);
-        }
-        if (flags.keep)
-          c.out(
-            `The check sandbox ${plan.sandboxId} is left running; \`rehearsal down --sandbox ${plan.sandboxId} --volumes\` removes it.`,
-          );
-        if (s.mustFailed > 0)
-          throw new UserError(`${s.mustFailed} MUST requirement(s) failed`, {
-            exitCode: 1,
-            hint: flags.report
-              ? `Read ${resolve(c.cwd, flags.report, REPORT_FILES.markdown)}: each failure says what Rehearsal saw and how to fix it.`
-              : 'Run again with --report DIR for the evidence and how to fix each failure.',
-          });
-      } finally {
-        interrupt.dispose();
-      }
+    .action((flags: CheckFlags) => runCheck(ctx(), flags));
+}
+
+/** Plans the check's own sandbox, runs every check on it, prints the verdicts, writes reports. */
+async function runCheck(c: CommandContext, flags: CheckFlags): Promise<void> {
+  if (flags.profile !== undefined && !(PROFILES as readonly string[]).includes(flags.profile))
+    throw new UserError(`--profile "${flags.profile}" is not a requirement profile`, {
+      hint: `Use one of: ${PROFILES.join(', ')}.`,
     });
+  const budgetMs = parseSeconds(
+    flags.bootstrapTimeout,
+    '--bootstrap-timeout',
+    DEFAULTS.bootstrapTimeoutSeconds,
+  );
+  const envPort = process.env.REHEARSAL_PROXY_PORT;
+  const { plan, loaded } = await planFromDeclaration(
+    planRequest(c, flags, {
+      sandboxSuffix: '-check',
+      ...(envPort ? {} : { proxyPort: await freePort() }),
+    }),
+  );
+  if (flags.profile) plan.profile = flags.profile as ProfileName;
+  if (!flags.ci)
+    for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
+  // --ci: no progress at all; the verdict table below is the whole output.
+  const emit: typeof c.emit = flags.ci ? () => undefined : c.emit;
+  // Loaded on demand: the check core (fact gathering, judging) is most of this command's code.
+  const { runChecks } = await import('../../sandbox/checks/run.js');
+  const interrupt = interruptSignal();
+  try {
+    const report = await runChecks(plan, {
+      engine: await c.engine(),
+      emit,
+      loaded,
+      signal: interrupt.signal,
+      keep: Boolean(flags.keep),
+      bootstrapBudgetMs: budgetMs,
+      chaos: flags.chaos !== false,
+      ...(flags.report ? { journalDir: resolve(c.cwd, flags.report) } : {}),
+    });
+    const s = report.summary;
+    for (const line of renderCheckSummary(report)) c.out(line);
+    if (flags.report) {
+      const files = await writeReports(report, resolve(c.cwd, flags.report));
+      c.out(`Reports: ${files.join(', ')}`);
+    }
+    if (flags.keep)
+      c.out(
+        `The check sandbox ${plan.sandboxId} is left running; \`rehearsal down --sandbox ${plan.sandboxId} --volumes\` removes it.`,
+      );
+    if (s.mustFailed > 0)
+      throw new UserError(`${s.mustFailed} MUST requirement(s) failed`, {
+        exitCode: 1,
+        hint: flags.report
+          ? `Read ${resolve(c.cwd, flags.report, REPORT_FILES.markdown)}: each failure says what Rehearsal saw and how to fix it.`
+          : 'Run again with --report DIR for the evidence and how to fix each failure.',
+      });
+  } finally {
+    interrupt.dispose();
+  }
 }

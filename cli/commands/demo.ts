@@ -4,7 +4,7 @@ import { templatePath } from '../../sandbox/version.js';
 import type { CommandContext } from '../context.js';
 import { interruptSignal } from '../signals.js';
 import { wantsTui } from '../ui/wants-tui.js';
-import { runUp } from './up.js';
+import { runUp } from '../run-up.js';
 
 export function registerDemo(program: Command, ctx: () => CommandContext): void {
   program
@@ -44,7 +44,7 @@ async function tour(c: CommandContext, interactive: boolean): Promise<void> {
     process.stderr.write('Tour over; every sandbox it started is removed.\n');
     return;
   }
-  const { plainTour } = await import('./tour-plain.js');
+  const { plainTour } = await import('../views/tour-plain.js');
   const interrupt = interruptSignal();
   try {
     await plainTour(request, { engine, emit: c.emit, out: c.out, signal: interrupt.signal });

@@ -1,37 +1,29 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../sandbox/errors.js';
 import type { ExportResult } from '../../sandbox/export/export.js';
-import { DEFAULT_DECLARATION } from '../../sandbox/sandbox/resolve.js';
-import { collect, parseCount, parseEnvFlags, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import {
+  declarationFlags,
+  envFlag,
+  parseCount,
+  planRequest,
+  replicasFlag,
+  type DeclarationFlags,
+} from '../flags.js';
 
-interface CommonFlags {
-  file?: string;
-  overlay?: string;
-  replicas?: string;
-  env?: string[];
+interface CommonFlags extends DeclarationFlags {
   force?: boolean;
 }
 
 function declarationOptions(command: Command): Command {
-  return command
-    .option('-f, --file <path>', `the declaration (default: ./${DEFAULT_DECLARATION})`)
-    .option('--overlay <path>', 'the rehearsal.yaml overlay')
-    .option('--replicas <n>', 'replicas per task')
-    .option('-e, --env <KEY=VALUE>', 'a value for a declared variable (repeatable)', collect)
-    .option('--force', 'replace what is already at --output');
+  return envFlag(replicasFlag(declarationFlags(command))).option(
+    '--force',
+    'replace what is already at --output',
+  );
 }
 
 function request(c: CommandContext, opts: CommonFlags) {
-  const env = parseEnvFlags(opts.env);
-  return {
-    cwd: c.cwd,
-    imageMode: c.imageMode,
-    ...(opts.file ? { file: opts.file } : {}),
-    ...(opts.overlay ? { overlayFile: opts.overlay } : {}),
-    ...(opts.replicas !== undefined ? { replicas: parseCount(opts.replicas, '--replicas') } : {}),
-    ...(env ? { env } : {}),
-    ...(opts.force ? { force: true } : {}),
-  };
+  return { ...planRequest(c, opts), ...(opts.force ? { force: true } : {}) };
 }
 
 function report(result: ExportResult): void {

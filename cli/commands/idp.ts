@@ -9,6 +9,7 @@ import {
 import { parseDuration } from '../../sandbox/plan/duration.js';
 import { existingPlan } from '../../sandbox/sandbox/resolve.js';
 import type { CommandContext } from '../context.js';
+import { sandboxRequest } from '../flags.js';
 import { interruptSignal } from '../signals.js';
 
 interface Where {
@@ -27,12 +28,7 @@ function duration(text: string, flag: string): number {
 }
 
 async function planOf(c: CommandContext, opts: Where) {
-  return existingPlan({
-    cwd: c.cwd,
-    imageMode: c.imageMode,
-    ...(opts.file ? { file: opts.file } : {}),
-    ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
-  });
+  return existingPlan(sandboxRequest(c, opts));
 }
 
 export function registerIdp(program: Command, ctx: () => CommandContext): void {

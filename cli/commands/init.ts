@@ -11,7 +11,8 @@ import { inspectForInit } from '../../sandbox/init/inspect.js';
 import { propose } from '../../sandbox/init/propose.js';
 import { QUESTIONS } from '../../sandbox/init/questions.js';
 import { existingFiles, writeProposal } from '../../sandbox/init/write.js';
-import { collect, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { collect } from '../flags.js';
 import { format } from '../plain-reporter.js';
 import { wantsTui } from '../ui/wants-tui.js';
 

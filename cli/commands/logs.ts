@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { existingPlan } from '../../sandbox/sandbox/resolve.js';
 import { sandboxLogs } from '../../sandbox/sandbox/logs.js';
-import { parseCount, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { parseCount, sandboxRequest } from '../flags.js';
 import { interruptSignal } from '../signals.js';
 
 export function registerLogs(program: Command, ctx: () => CommandContext): void {
@@ -19,12 +20,7 @@ export function registerLogs(program: Command, ctx: () => CommandContext): void 
         opts: { follow?: boolean; tail?: string; file?: string; sandbox?: string },
       ) => {
         const c = ctx();
-        const plan = await existingPlan({
-          cwd: c.cwd,
-          imageMode: c.imageMode,
-          ...(opts.file ? { file: opts.file } : {}),
-          ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
-        });
+        const plan = await existingPlan(sandboxRequest(c, opts));
         const interrupt = interruptSignal();
         try {
           const lines = sandboxLogs(await c.engine(), plan.sandboxId, {

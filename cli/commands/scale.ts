@@ -1,29 +1,31 @@
 import type { Command } from 'commander';
 import { existingPlan } from '../../sandbox/sandbox/resolve.js';
-import { scale } from '../../sandbox/sandbox/scale.js';
-import { parseCount, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import {
+  engineFlags,
+  parseCount,
+  sandboxFlags,
+  sandboxRequest,
+  type EngineFlags,
+  type SandboxFlags,
+} from '../flags.js';
 import { interruptSignal } from '../signals.js';
 
 export function registerScale(program: Command, ctx: () => CommandContext): void {
-  program
+  const cmd = program
     .command('scale')
     .description('set the number of replicas of a task, within its declared bounds')
     .argument('<task>', 'the task name (see `rehearsal status`)')
-    .argument('<count>', 'how many replicas')
-    .option('-f, --file <path>', 'the declaration')
-    .option('--sandbox <id>', 'the sandbox')
-    .action(async (task: string, count: string, opts: { file?: string; sandbox?: string }) => {
+    .argument('<count>', 'how many replicas');
+  engineFlags(sandboxFlags(cmd)).action(
+    async (task: string, count: string, flags: SandboxFlags & EngineFlags) => {
       const c = ctx();
       const n = parseCount(count, 'the replica count');
-      const plan = await existingPlan({
-        cwd: c.cwd,
-        imageMode: c.imageMode,
-        ...(opts.file ? { file: opts.file } : {}),
-        ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
-      });
+      const platform = await c.platform(flags);
+      const plan = await existingPlan(sandboxRequest(c, flags));
       const interrupt = interruptSignal();
       try {
-        const r = await scale(plan, task, n, {
+        const r = await platform.scale(plan, task, n, {
           engine: await c.engine(),
           emit: c.emit,
           signal: interrupt.signal,
@@ -34,5 +36,6 @@ export function registerScale(program: Command, ctx: () => CommandContext): void
       } finally {
         interrupt.dispose();
       }
-    });
+    },
+  );
 }

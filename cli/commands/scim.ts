@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../sandbox/errors.js';
 import { existingPlan } from '../../sandbox/sandbox/resolve.js';
 import type { CommandContext } from '../context.js';
+import { sandboxRequest } from '../flags.js';
 
 export function registerScim(program: Command, ctx: () => CommandContext): void {
   program
@@ -36,12 +37,7 @@ export function registerScim(program: Command, ctx: () => CommandContext): void 
             hint: 'Use standard or entra.',
           });
         }
-        const plan = await existingPlan({
-          cwd: c.cwd,
-          imageMode: c.imageMode,
-          ...(opts.file ? { file: opts.file } : {}),
-          ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
-        });
+        const plan = await existingPlan(sandboxRequest(c, opts));
         // Loaded on demand: the SCIM client and its suite serve this command only.
         const { checkScim } = await import('../../sandbox/scim/check.js');
         const report = await checkScim(plan, {

@@ -1,63 +1,19 @@
 import type { Command } from 'commander';
 import { existingPlan } from '../../sandbox/sandbox/resolve.js';
-import { status, type SandboxStatus } from '../../sandbox/sandbox/status.js';
 import type { CommandContext } from '../context.js';
+import { sandboxFlags, sandboxRequest, type SandboxFlags } from '../flags.js';
+import { renderStatus } from '../views/status-table.js';
 
 export function registerStatus(program: Command, ctx: () => CommandContext): void {
-  program
+  const cmd = program
     .command('status')
-    .description('every replica of the sandbox with its state and health')
-    .option('-f, --file <path>', 'the declaration')
-    .option(
-      '--sandbox <id>',
-      'the sandbox (default: the one of ./marketplace.json or the only one here)',
-    )
+    .description('every replica of the sandbox with its state and health');
+  sandboxFlags(cmd, 'the sandbox (default: the one of ./marketplace.json or the only one here)')
     .option('--json', 'print JSON on stdout')
-    .action(async (opts: { file?: string; sandbox?: string; json?: boolean }) => {
+    .action(async (flags: SandboxFlags & { json?: boolean }) => {
       const c = ctx();
-      const plan = await existingPlan({
-        cwd: c.cwd,
-        imageMode: c.imageMode,
-        ...(opts.file ? { file: opts.file } : {}),
-        ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
-      });
-      const s = await status(plan, await c.engine());
-      c.out(opts.json ? JSON.stringify(s, null, 2) : renderStatus(s));
+      const plan = await existingPlan(sandboxRequest(c, flags));
+      const s = await (await c.platform()).status(plan, await c.engine());
+      c.out(flags.json ? JSON.stringify(s, null, 2) : renderStatus(s));
     });
-}
-
-function uptime(s: number | undefined): string {
-  if (s === undefined) return '-';
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m`;
-  return `${Math.floor(s / 3600)}h`;
-}
-
-/** A plain table: one row per replica. */
-export function renderStatus(s: SandboxStatus): string {
-  if (s.replicas.length === 0) return `Sandbox ${s.sandboxId}: nothing running.`;
-  const rows = [['REPLICA', 'STATE', 'HEALTH', 'UPTIME', 'URL', 'DETAIL']];
-  for (const r of s.replicas) {
-    rows.push([
-      r.container,
-      r.state,
-      r.health,
-      uptime(r.uptimeSeconds),
-      Object.values(r.urls)[0] ?? '-',
-      r.detail,
-    ]);
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const lines = rows.map((r) =>
-    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
-  );
-  const summary = s.services
-    .filter((x) => x.role !== 'cron')
-    .map(
-      (x) =>
-        `${x.name} ${x.healthy}/${x.running} healthy (bounds ${x.bounds[0]}..${x.bounds[1] ?? '∞'})`,
-    )
-    .join(', ');
-  const endpoints = s.endpoints.map((e) => `${e.service}: ${e.url}`).join('\n');
-  return `Sandbox ${s.sandboxId}: ${summary}\n${lines.join('\n')}${endpoints ? `\n${endpoints}` : ''}`;
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from '../../sandbox/errors.js';
+import { UserError } from '../../base/user-error.js';
 
 /** Paths of the four files of a local CA. */
 export interface CaPaths {

@@ -2,7 +2,7 @@
  * The per-user local CA: created once, loaded afterwards, its intermediate renewed before it
  * expires. Everything that signs certificates for the TLS edge starts from `ensureCa`.
  */
-import { UserError } from '../../sandbox/errors.js';
+import { UserError } from '../../base/user-error.js';
 import { createIntermediate, createRoot } from './authority.js';
 import { caDirExists, caPaths, createCaDir, readCaFiles, replaceIntermediate } from './ca-files.js';
 import type { CaFiles, CaPaths } from './ca-files.js';

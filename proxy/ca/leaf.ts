@@ -2,7 +2,7 @@
  * Server certificates for the TLS edge, signed by the local intermediate, and the test of when
  * one is due for replacement. Leaves are short-lived (a week by default) and re-issued freely.
  */
-import { UserError } from '../../sandbox/errors.js';
+import { UserError } from '../../base/user-error.js';
 import { randomSerial, BACKDATE_MS } from './authority.js';
 import type { LocalCa } from './ensure-ca.js';
 import { EC_ALGORITHM, generateKey } from './keys.js';

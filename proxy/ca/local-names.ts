@@ -1,6 +1,6 @@
 /**
  * The names the local CA may certify, and the Name Constraints extension that makes the
- * intermediate unable to certify anything else (DESIGN.md, "Safe by default").
+ * intermediate unable to certify anything else (../shared/DESIGN.md, "Safe by default").
  *
  * dNSName constraints: RFC 5280 says a constraint `localhost` permits `localhost` and every
  * subdomain (`a.localhost`), and OpenSSL (`nc_dns`) and Java implement exactly that. Some other

@@ -18,12 +18,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isIPv4 } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Backend } from './backend.js';
-import { bearerMatches } from './bearer-auth.js';
+import { bearerMatches } from '../../base/bearer-auth.js';
 import type { Discovery } from './discovery.js';
 import type { TlsMaterial } from './edge-server.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../../base/log.js';
 import type { Route } from './route.js';
 import type { AdminStream } from './admin-stream.js';
+import { HttpError } from '../../base/http-error.js';
 
 const MAX_BODY = 1024 * 1024;
 const DEFAULT_DRAIN_MS = 30_000;
@@ -36,15 +37,6 @@ export interface AdminContext {
   stream: AdminStream;
   reloadTls(material: TlsMaterial): void;
   log: Logger;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -8,7 +8,7 @@
 import { promises as dns } from 'node:dns';
 import { connect } from 'node:net';
 import type { Backend } from './backend.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../../base/log.js';
 import { endpoint, type Route } from './route.js';
 
 /** Resolves a service name to its replicas' IPv4 addresses; injectable for tests. */

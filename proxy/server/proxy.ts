@@ -12,7 +12,7 @@ import { AdminStream } from './admin-stream.js';
 import type { PoolOptions } from './backend.js';
 import { Discovery, dnsResolver, staticResolver, type Resolver } from './discovery.js';
 import { createEdgeServer, type TlsMaterial } from './edge-server.js';
-import { silentLogger, type Logger } from './log.js';
+import { silentLogger, type Logger } from '../../base/log.js';
 import { Route, type RouteConfig, type RouteListener } from './route.js';
 
 /** Everything the proxy needs; `loadProxyConfig` builds it from the configuration file. */

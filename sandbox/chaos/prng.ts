@@ -1,7 +1,8 @@
 /**
- * The one seeded generator behind every random choice of a chaos run (DESIGN.md, "Reproducible
- * chaos"): sfc32, seeded through splitmix32, so any 32-bit seed gives a well-mixed stream and the
- * same seed always gives the same stream on every platform (integer arithmetic only).
+ * The one seeded generator behind every random choice of a chaos run (../shared/DESIGN.md,
+ * "Reproducible chaos"): sfc32, seeded through splitmix32, so any 32-bit seed gives a well-mixed
+ * stream and the same seed always gives the same stream on every platform (integer arithmetic
+ * only).
  */
 export interface Random {
   /** A float in [0, 1). */

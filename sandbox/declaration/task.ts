@@ -20,7 +20,8 @@ export const TASK_FIELDS = [
 
 /**
  * Reads one task object under Rehearsal's own rules (errors for what the sandbox relies on).
- * Returns the task with an empty `name`; names are given once all labels are known.
+ * Returns the task with an empty `name`; names are given once all labels are known. Each field
+ * group is read in its own phase, in the order the problems are reported.
  */
 export function readTask(
   task: JsonObject,
@@ -28,8 +29,41 @@ export function readTask(
   fields: Fields,
   profile: ProfileName,
 ): TaskDeclaration {
-  const { problems, source } = fields;
   fields.unknownFields(task, ptr, TASK_FIELDS, 'a task');
+  const { id, label, configurationId } = readNames(task, ptr, fields);
+  const { memoryMinimumMiB, memoryMaximumMiB } = readMemory(task, ptr, fields);
+  const { instancesMinimum, instancesMaximum } = readInstances(task, ptr, fields);
+  const options = readOptions(task, ptr, fields);
+  const ports = readPorts(task, ptr, fields);
+  const cron = readCronField(task, ptr, fields);
+  const envList = fields.get(task, ptr, 'environment', 'array', {
+    expected: 'an array of variable objects',
+    hint: 'write "environment": [{ "key": "NAME", "description": "..." }]',
+  });
+  const environment = envList
+    ? readEnvironment(envList, join(ptr, 'environment'), fields, profile)
+    : [];
+
+  return {
+    id: id ?? '',
+    label: label ?? '',
+    name: '',
+    ...(configurationId !== undefined ? { configurationId } : {}),
+    ...(memoryMinimumMiB !== undefined ? { memoryMinimumMiB } : {}),
+    ...(memoryMaximumMiB !== undefined ? { memoryMaximumMiB } : {}),
+    instancesMinimum,
+    ...(instancesMaximum !== undefined ? { instancesMaximum } : {}),
+    options,
+    ports,
+    ...(cron !== undefined ? { cron } : {}),
+    environment,
+    location: fields.source.at(ptr),
+  };
+}
+
+/** `id` and `label` (required, non-empty) and `configuration_id`. */
+function readNames(task: JsonObject, ptr: string, fields: Fields) {
+  const { problems, source } = fields;
   const text = (key: string, example: string) =>
     fields.get(task, ptr, key, 'string', {
       expected: 'a non-empty string',
@@ -53,7 +87,12 @@ export function readTask(
     expected: 'a string',
     hint: 'write the configuration id as a string',
   });
+  return { id, label, configurationId };
+}
 
+/** `memory_minimum` and `memory_maximum` in MiB, each at least 1, the minimum not above the maximum. */
+function readMemory(task: JsonObject, ptr: string, fields: Fields) {
+  const { problems, source } = fields;
   const mem = (key: string) => {
     const v = fields.get(task, ptr, key, 'number', {
       expected: 'a number of MiB',
@@ -80,7 +119,12 @@ export function readTask(
       'raise memory_maximum or lower memory_minimum',
     );
   }
+  return { memoryMinimumMiB, memoryMaximumMiB };
+}
 
+/** `instances_minimum` (default 1, or 0 when the maximum is 0) and `instances_maximum`. */
+function readInstances(task: JsonObject, ptr: string, fields: Fields) {
+  const { problems, source } = fields;
   const inst = (key: string) => {
     const v = fields.get(task, ptr, key, 'number', {
       expected: 'a whole number of instances',
@@ -112,7 +156,11 @@ export function readTask(
   }
   // The default of 1 must not contradict a declared maximum of 0.
   const instancesMinimum = declaredMin ?? Math.min(1, instancesMaximum ?? 1);
+  return { instancesMinimum, instancesMaximum };
+}
 
+/** `options`: the arguments, each a string. */
+function readOptions(task: JsonObject, ptr: string, fields: Fields): string[] {
   const options: string[] = [];
   const optionList = fields.get(task, ptr, 'options', 'array', {
     expected: 'an array of strings',
@@ -125,57 +173,34 @@ export function readTask(
     });
     if (s !== undefined) options.push(s);
   });
+  return options;
+}
 
-  const ports = readPorts(task, ptr, fields);
-
-  let cron: string | undefined;
+/** `cron`: a five-field schedule; another form that reads as one is a warning, not an error. */
+function readCronField(task: JsonObject, ptr: string, fields: Fields): string | undefined {
+  const { problems, source } = fields;
   const cronText = fields.get(task, ptr, 'cron', 'string', {
     expected: 'a cron schedule string',
     hint: 'write five fields in quotes, e.g. "cron": "0 0 * * *"',
   });
-  if (cronText !== undefined) {
-    const result = parseCron(cronText);
-    const at = source.at(join(ptr, 'cron'));
-    if (!result.ok)
-      problems.error(
-        at,
-        `"cron" ${JSON.stringify(cronText)} is not a cron schedule: ${result.reason}`,
-        'write five fields: minute hour day-of-month month day-of-week, e.g. "0 0 * * *"',
-      );
-    else {
-      cron = result.expression;
-      if (result.normalisedFrom !== undefined)
-        problems.warn(
-          at,
-          `"cron" ${JSON.stringify(cronText)} read as "${cron}"`,
-          `write "${cron}" to say it in the five-field form the schema asks for`,
-        );
-    }
+  if (cronText === undefined) return undefined;
+  const result = parseCron(cronText);
+  const at = source.at(join(ptr, 'cron'));
+  if (!result.ok) {
+    problems.error(
+      at,
+      `"cron" ${JSON.stringify(cronText)} is not a cron schedule: ${result.reason}`,
+      'write five fields: minute hour day-of-month month day-of-week, e.g. "0 0 * * *"',
+    );
+    return undefined;
   }
-
-  const envList = fields.get(task, ptr, 'environment', 'array', {
-    expected: 'an array of variable objects',
-    hint: 'write "environment": [{ "key": "NAME", "description": "..." }]',
-  });
-  const environment = envList
-    ? readEnvironment(envList, join(ptr, 'environment'), fields, profile)
-    : [];
-
-  return {
-    id: id ?? '',
-    label: label ?? '',
-    name: '',
-    ...(configurationId !== undefined ? { configurationId } : {}),
-    ...(memoryMinimumMiB !== undefined ? { memoryMinimumMiB } : {}),
-    ...(memoryMaximumMiB !== undefined ? { memoryMaximumMiB } : {}),
-    instancesMinimum,
-    ...(instancesMaximum !== undefined ? { instancesMaximum } : {}),
-    options,
-    ports,
-    ...(cron !== undefined ? { cron } : {}),
-    environment,
-    location: source.at(ptr),
-  };
+  if (result.normalisedFrom !== undefined)
+    problems.warn(
+      at,
+      `"cron" ${JSON.stringify(cronText)} read as "${result.expression}"`,
+      `write "${result.expression}" to say it in the five-field form the schema asks for`,
+    );
+  return result.expression;
 }
 
 function readPorts(task: JsonObject, ptr: string, fields: Fields): number[] {

@@ -1,6 +1,6 @@
 import type { Problem, SourceLocation } from '../errors.js';
 
-/** Requirement profiles (DESIGN.md, "Requirement profiles"). */
+/** Requirement profiles (../shared/DESIGN.md, "Requirement profiles"). */
 export type ProfileName = 'hspc-2016' | 'hl7-hsp-r2';
 
 /** Database kinds Rehearsal can provide from templates/databases. */

@@ -2,7 +2,7 @@ import type { ImageBuild } from '../images/catalogue.js';
 
 /**
  * Rehearsal's view of a container engine. Core code and its unit tests see this interface only,
- * never dockerode (STYLE.md: hide the Docker client behind our own interface).
+ * never dockerode (../shared/STYLE.md: hide the Docker client behind our own interface).
  */
 export interface Engine {
   /** Where the engine was found, for messages ("unix:///var/run/docker.sock (default socket)"). */

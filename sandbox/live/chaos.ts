@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
+import { DEFAULTS } from '../defaults.js';
 import { AbortedError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { Plan } from '../plan/types.js';
@@ -7,8 +8,12 @@ import { describeAction } from '../chaos/action.js';
 import { newSeed } from '../chaos/prng.js';
 import { chaosSchedule, chaosTarget, runChaos, type ChaosReport } from '../chaos/run.js';
 
-/** `rehearsal chaos`'s defaults: 20 actions a minute for a minute, 40 requests a second. */
-export const LIVE_CHAOS_DEFAULTS = { perMinute: 20, durationMs: 60_000, rps: 40 } as const;
+/** `rehearsal chaos`'s defaults (sandbox/defaults.ts), in the units a run takes. */
+export const LIVE_CHAOS_DEFAULTS = {
+  perMinute: DEFAULTS.chaos.perMinute,
+  durationMs: DEFAULTS.chaos.durationSeconds * 1000,
+  rps: DEFAULTS.chaos.rps,
+} as const;
 
 /** A chaos run started on a running sandbox: what the dashboard's `c` turns on and off. */
 export interface LiveChaos {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerDetails, Engine } from '../engine/engine.js';
+import { DEFAULTS } from '../defaults.js';
 import { AbortedError, UserError } from '../errors.js';
 import { httpProbe } from '../net/http-probe.js';
 import type { RehearsalEvent } from '../events.js';
@@ -88,7 +89,7 @@ export async function waitHealthy(
 ): Promise<number> {
   const now = options.now ?? Date.now;
   const start = now();
-  const timeoutMs = options.timeoutMs ?? 180_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.healthTimeoutSeconds * 1000;
   let last: HealthReading | undefined;
   for (;;) {
     if (options.signal?.aborted) throw new AbortedError();

@@ -5,9 +5,31 @@
 import https from 'node:https';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
-import { createRoot } from '../../proxy/ca/authority.ts';
+// @peculiar/x509's dependency injection needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import { PemConverter, X509CertificateGenerator } from '@peculiar/x509';
 
 const TLS_HANDSHAKE = 0x16;
+const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+
+/**
+ * A certificate the service makes for itself at start (a day long, its own issuer): the service's
+ * own, not Rehearsal's CA, as a vendor's image that terminates TLS itself would have.
+ */
+async function selfSigned() {
+  const keys = await crypto.subtle.generateKey(EC, true, ['sign', 'verify']);
+  const now = Date.now();
+  const cert = await X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=reference-service',
+    keys,
+    signingAlgorithm: EC,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 86_400_000),
+  });
+  const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return { cert: cert.toString('pem'), key: PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+}
 
 /**
  * The socket as a plain stream that starts with `first`: TLS reads a socket's handle directly,
@@ -43,11 +65,8 @@ function replaying(socket, first) {
  * TLS server answering with the same handler. Close it with the server.
  */
 export async function dualModeListener(server, log) {
-  const { cert, key } = await createRoot(new Date());
-  const tls = https.createServer(
-    { cert: cert.toString('pem'), key: key.privateKeyPem },
-    (req, res) => server.emit('request', req, res),
-  );
+  const { cert, key } = await selfSigned();
+  const tls = https.createServer({ cert, key }, (req, res) => server.emit('request', req, res));
   const listener = net.createServer((socket) => {
     socket.on('error', () => socket.destroy());
     socket.once('data', (first) => {

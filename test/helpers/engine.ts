@@ -4,7 +4,7 @@ import { LABEL } from '../../sandbox/labels.js';
 
 /**
  * The engine for Docker tests. Locally, with no engine, the tests skip and say why; under CI=true
- * a missing engine fails the run (STYLE.md: never a skip in CI).
+ * a missing engine fails the run (../shared/STYLE.md: never a skip in CI).
  */
 export async function testEngine(): Promise<Engine | undefined> {
   try {

@@ -4,15 +4,12 @@ import type { Emit } from '../../../sandbox/events.js';
 import { LABEL } from '../../../sandbox/labels.js';
 import type { Plan } from '../../../sandbox/plan/types.js';
 import { scheduleCron } from '../../../sandbox/sandbox/cron.js';
-import { down } from '../../../sandbox/sandbox/down.js';
 import { sandboxLogs } from '../../../sandbox/sandbox/logs.js';
-import { monitor } from '../../../sandbox/sandbox/monitor.js';
 import { listReplicas } from '../../../sandbox/sandbox/replicas.js';
-import { scale } from '../../../sandbox/sandbox/scale.js';
 import { readDesired } from '../../../sandbox/sandbox/state.js';
-import { status } from '../../../sandbox/sandbox/status.js';
-import { killReplica, supervise } from '../../../sandbox/sandbox/supervise.js';
-import { up, type UpOptions } from '../../../sandbox/sandbox/up.js';
+import { killReplica } from '../../../sandbox/sandbox/supervise.js';
+import type { UpOptions } from '../../../sandbox/sandbox/up.js';
+import type { Platform } from '../../../sandbox/platform/platform.js';
 import type { LiveChaos } from '../../../sandbox/live/chaos.js';
 import type { LiveTraffic } from '../../../sandbox/live/traffic.js';
 import type { PlanRequest } from '../../../sandbox/sandbox/resolve.js';
@@ -56,6 +53,7 @@ export interface DashboardOps {
 export interface OpsContext {
   plan: Plan;
   engine: Engine;
+  platform: Platform;
   emit: Emit;
   upOptions: Pick<UpOptions, 'replicasExplicit' | 'healthTimeoutMs'>;
   /** How the declaration was read: the checks plan it again as their own sandbox. */
@@ -64,13 +62,16 @@ export interface OpsContext {
 }
 
 export function sandboxOps(ctx: OpsContext): DashboardOps {
-  const { plan, engine, emit } = ctx;
+  const { plan, engine, platform, emit } = ctx;
   const random = ctx.random ?? Math.random;
-  const supervisor = suspendable((signal) => supervise(plan, { engine, emit, signal }));
+  const supervisor = suspendable((signal) => platform.repair(plan, { engine, emit, signal }));
   return {
-    up: (signal) => up(plan, { engine, emit, signal, ...ctx.upOptions }),
+    up: (signal) => platform.deploy(plan, { engine, emit, signal, ...ctx.upOptions }),
     async snapshot() {
-      const [s, desired] = await Promise.all([status(plan, engine), readDesired(plan.stateDir)]);
+      const [s, desired] = await Promise.all([
+        platform.status(plan, engine),
+        readDesired(plan.stateDir),
+      ]);
       const replicas = s.replicas
         .filter((r) => r.state !== 'gone')
         .map((r) => ({
@@ -84,40 +85,7 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
         }));
       return { replicas, ...(desired ? { desired } : {}) };
     },
-    follow(log, signal, onFailure) {
-      scheduleCron(plan, engine, emit, signal);
-      // Each distinct failure is said once: a stream the engine keeps closing must not fill the
-      // screen with the same line every few seconds.
-      const said = new Set<string>();
-      const report = (what: string) => (err: Error) => {
-        const line = `${what}: ${err.message}; restarting it`;
-        if (said.has(line)) return;
-        said.add(line);
-        onFailure(`${line} (said once)`);
-      };
-      return [
-        keepRunning((_n, run) => supervisor.work(run), signal, report('supervisor')),
-        keepRunning(
-          (_n, run) => monitor(plan, { engine, emit, signal: run }),
-          signal,
-          report('monitor'),
-        ),
-        keepRunning(
-          async (attempt, run) => {
-            // The first run shows a little history; a restart only what is new.
-            const tail = attempt === 0 ? 20 : 0;
-            for await (const l of sandboxLogs(engine, plan.sandboxId, {
-              follow: true,
-              tail,
-              signal: run,
-            }))
-              log(l.container, l.text);
-          },
-          signal,
-          report('log follower'),
-        ),
-      ];
-    },
+    follow: (log, signal, onFailure) => follow(ctx, supervisor, log, signal, onFailure),
     async kill(container) {
       const tasks = new Set(plan.services.filter((s) => s.role === 'task').map((s) => s.name));
       const running = (await listReplicas(engine, plan.sandboxId)).filter(
@@ -134,10 +102,10 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
       await killReplica(engine, target, emit);
     },
     scale: async (service, count, signal) => {
-      await scale(plan, service, count, { engine, emit, signal });
+      await platform.scale(plan, service, count, { engine, emit, signal });
     },
     teardown: async () => {
-      await down(plan.sandboxId, { engine, emit, volumes: false });
+      await platform.remove(plan, { engine, emit, volumes: false });
     },
     // Loaded on demand, like everything a key starts: an idle dashboard does not carry them.
     async startTraffic() {
@@ -166,4 +134,50 @@ export function sandboxOps(ctx: OpsContext): DashboardOps {
       };
     },
   };
+}
+
+/**
+ * The background work while the dashboard runs: one-off runs on their schedule, the platform's
+ * repair, the replicas' resource samples and every replica's logs, each restarted when it fails.
+ */
+function follow(
+  ctx: OpsContext,
+  supervisor: ReturnType<typeof suspendable>,
+  log: (container: string, text: string) => void,
+  signal: AbortSignal,
+  onFailure: (message: string) => void,
+): Promise<void>[] {
+  const { plan, engine, platform, emit } = ctx;
+  scheduleCron(plan, engine, emit, signal);
+  // Each distinct failure is said once: a stream the engine keeps closing must not fill the
+  // screen with the same line every few seconds.
+  const said = new Set<string>();
+  const report = (what: string) => (err: Error) => {
+    const line = `${what}: ${err.message}; restarting it`;
+    if (said.has(line)) return;
+    said.add(line);
+    onFailure(`${line} (said once)`);
+  };
+  return [
+    keepRunning((_n, run) => supervisor.work(run), signal, report('supervisor')),
+    keepRunning(
+      (_n, run) => platform.watch(plan, { engine, emit, signal: run }),
+      signal,
+      report('monitor'),
+    ),
+    keepRunning(
+      async (attempt, run) => {
+        // The first run shows a little history; a restart only what is new.
+        const tail = attempt === 0 ? 20 : 0;
+        for await (const l of sandboxLogs(engine, plan.sandboxId, {
+          follow: true,
+          tail,
+          signal: run,
+        }))
+          log(l.container, l.text);
+      },
+      signal,
+      report('log follower'),
+    ),
+  ];
 }

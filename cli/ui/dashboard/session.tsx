@@ -4,6 +4,7 @@ import type { LoadedDeclaration } from '../../../sandbox/declaration/types.js';
 import type { Engine } from '../../../sandbox/engine/engine.js';
 import { AbortedError, formatProblem } from '../../../sandbox/errors.js';
 import type { Plan } from '../../../sandbox/plan/types.js';
+import type { Platform } from '../../../sandbox/platform/platform.js';
 import type { PlanRequest } from '../../../sandbox/sandbox/resolve.js';
 import type { UpOptions } from '../../../sandbox/sandbox/up.js';
 import type { CommandContext } from '../../context.js';
@@ -22,6 +23,8 @@ import { initialState, type DashboardResult, type DashboardState } from './state
 export interface DashboardRun {
   plan: Plan;
   engine: Engine;
+  /** Deploys, scales, repairs and removes the sandbox (cli/context.ts chose it). */
+  platform: Platform;
   upOptions: Pick<UpOptions, 'replicasExplicit' | 'healthTimeoutMs'>;
   /** How the declaration was read (`r` plans it again for the checks' own sandbox). */
   request: PlanRequest;
@@ -37,6 +40,7 @@ export interface DashboardRun {
  */
 export async function upWithDashboard(
   c: CommandContext,
+  platform: Platform,
   plan: Plan,
   loaded: LoadedDeclaration,
   request: PlanRequest,
@@ -46,6 +50,7 @@ export async function upWithDashboard(
   const result = await runUpDashboard({
     plan,
     engine: await c.engine(),
+    platform,
     upOptions,
     request,
     downOnInterrupt: down,
@@ -71,6 +76,7 @@ export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult
   const ops = sandboxOps({
     plan: run.plan,
     engine: run.engine,
+    platform: run.platform,
     emit: (event) => store.dispatch({ ...event, at: Date.now() }),
     upOptions: run.upOptions,
     request: run.request,

@@ -12,7 +12,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { startCollector } from '../../../collector/server.js';
-import { silentLogger } from '../../../proxy/server/log.js';
+import { silentLogger } from '../../../base/log.js';
 import { httpRequest } from '../../../sandbox/net/http-request.js';
 
 const PARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

@@ -24,8 +24,10 @@ describe("a chaos run's marker", () => {
 
   it("is stale when its process is gone, alive while it runs, and never this process's own", async () => {
     // A process that has exited: its pid is free (reuse within this test is not a concern).
-    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'])
-      .stdout.toString();
+    const gone = spawnSync(process.execPath, [
+      '-e',
+      'process.stdout.write(String(process.pid))',
+    ]).stdout.toString();
     await writeChaosMarker(dir, { journal: 'j', desired: {} });
     const m = (await readChaosMarker(dir))!;
     expect(markerAlive({ ...m, pid: Number(gone) })).toBe(false);

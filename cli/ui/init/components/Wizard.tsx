@@ -1,14 +1,19 @@
 import { Box, Static, Text, useInput } from 'ink';
-import { useEffect, useMemo, useReducer, useState } from 'react';
+import { useEffect, useMemo, useReducer, useState, type Dispatch } from 'react';
 import { AbortedError } from '../../../../sandbox/errors.js';
 import type { ProposalCheck } from '../../../../sandbox/init/check.js';
 import type { ImageFacts } from '../../../../sandbox/init/image-facts.js';
 import { propose, type Proposal } from '../../../../sandbox/init/propose.js';
-import { QUESTIONS } from '../../../../sandbox/init/questions.js';
+import { QUESTIONS, type InitAnswers } from '../../../../sandbox/init/questions.js';
 import { TextInput } from '../../components/TextInput.js';
 import { useComplete } from '../../lifecycle.js';
 import { useTerminalSize } from '../../use-terminal-size.js';
-import { candidateAnswers, wizardReducer, type WizardState } from '../wizard-state.js';
+import {
+  candidateAnswers,
+  wizardReducer,
+  type WizardAction,
+  type WizardState,
+} from '../wizard-state.js';
 import { AnswersList } from './AnswersList.js';
 import { ComposePreview } from './ComposePreview.js';
 import { FactsPanel } from './FactsPanel.js';
@@ -52,43 +57,8 @@ export function Wizard({
   const answers = useMemo(() => candidateAnswers(s), [s]);
   const answersKey = answers ? JSON.stringify(answers) : '';
 
-  useEffect(() => {
-    if (s.step !== 'inspecting') return;
-    let live = true;
-    services
-      .inspect(s.image, (text) => live && dispatch({ type: 'inspect.progress', text }))
-      .then(
-        (facts) => live && dispatch({ type: 'inspect.done', facts }),
-        (err: unknown) =>
-          live && dispatch({ type: 'inspect.failed', error: (err as Error).message }),
-      );
-    return () => {
-      live = false;
-    };
-  }, [s.step, s.image, services]);
-
-  useEffect(() => {
-    if (!answers || !s.facts) return;
-    const facts = s.facts;
-    let live = true;
-    const timer = setTimeout(() => {
-      services.check(propose(facts, answers)).then(
-        (check) => live && dispatch({ type: 'check.done', check }),
-        (err: unknown) =>
-          live &&
-          dispatch({
-            type: 'check.done',
-            check: { problems: [], notes: [`cannot check: ${(err as Error).message}`] },
-          }),
-      );
-    }, CHECK_DEBOUNCE_MS);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-    // answersKey stands for answers: a new object with the same content needs no new check.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [answersKey, s.facts, services]);
+  useInspection(s, services, dispatch);
+  useLiveCheck(answers, answersKey, s.facts, services, dispatch);
 
   useEffect(() => {
     if (s.step !== 'writing' || !answers || !s.facts) return;
@@ -133,28 +103,7 @@ export function Wizard({
         )}
       </Static>
       <Box flexDirection="column" width={width}>
-        {s.step === 'image' ? (
-          <Box flexDirection="column">
-            <Text>
-              <Text color="cyan">?</Text> <Text bold>Image to describe</Text>{' '}
-              <Text dimColor>(--image)</Text>
-            </Text>
-            <Box>
-              <Text>{'  '}</Text>
-              <TextInput
-                value={s.image}
-                onEdit={(edit) => dispatch({ type: 'image.edit', edit })}
-                onSubmit={() => dispatch({ type: 'image.submit' })}
-              />
-            </Box>
-            {s.imageError ? (
-              <Text color="red" wrap="wrap">
-                {'  '}
-                {s.imageError}
-              </Text>
-            ) : null}
-          </Box>
-        ) : null}
+        {s.step === 'image' ? <ImageQuestion s={s} dispatch={dispatch} /> : null}
         {s.step === 'inspecting' ? (
           <Text wrap="truncate" color="yellow">
             … inspecting {s.image}
@@ -189,21 +138,104 @@ export function Wizard({
             width={width}
           />
         ) : null}
-        {s.step === 'preview' ? (
-          <Text wrap="truncate" dimColor={!s.check?.compose}>
-            {s.check?.compose
-              ? `enter writes marketplace.json and rehearsal.yaml to ${dir} · esc back · ctrl-c cancels`
-              : 'fix the problems above first: esc goes back to the answers'}
-          </Text>
-        ) : null}
-        {s.step === 'overwrite' ? (
-          <Text wrap="truncate" color="yellow">
-            {s.existing.join(' and ')} already {s.existing.length === 1 ? 'exists' : 'exist'} in{' '}
-            {dir}. Replace? <Text color="cyan">y</Text> yes · <Text color="cyan">n</Text> no
-          </Text>
-        ) : null}
-        {s.step === 'writing' ? <Text color="yellow">… writing</Text> : null}
+        <Footer s={s} dir={dir} />
       </Box>
     </>
   );
+}
+
+/** The first step: the image to describe. */
+function ImageQuestion({ s, dispatch }: { s: WizardState; dispatch: Dispatch<WizardAction> }) {
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text color="cyan">?</Text> <Text bold>Image to describe</Text>{' '}
+        <Text dimColor>(--image)</Text>
+      </Text>
+      <Box>
+        <Text>{'  '}</Text>
+        <TextInput
+          value={s.image}
+          onEdit={(edit) => dispatch({ type: 'image.edit', edit })}
+          onSubmit={() => dispatch({ type: 'image.submit' })}
+        />
+      </Box>
+      {s.imageError ? (
+        <Text color="red" wrap="wrap">
+          {'  '}
+          {s.imageError}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
+
+/** The last line: what enter does on the preview, the overwrite question, or the writing. */
+function Footer({ s, dir }: { s: WizardState; dir: string }) {
+  if (s.step === 'preview')
+    return (
+      <Text wrap="truncate" dimColor={!s.check?.compose}>
+        {s.check?.compose
+          ? `enter writes marketplace.json and rehearsal.yaml to ${dir} · esc back · ctrl-c cancels`
+          : 'fix the problems above first: esc goes back to the answers'}
+      </Text>
+    );
+  if (s.step === 'overwrite')
+    return (
+      <Text wrap="truncate" color="yellow">
+        {s.existing.join(' and ')} already {s.existing.length === 1 ? 'exists' : 'exist'} in {dir}.
+        Replace? <Text color="cyan">y</Text> yes · <Text color="cyan">n</Text> no
+      </Text>
+    );
+  if (s.step === 'writing') return <Text color="yellow">… writing</Text>;
+  return null;
+}
+
+/** Inspects the image when the step is entered; a late answer of an abandoned one is dropped. */
+function useInspection(s: WizardState, services: WizardServices, dispatch: Dispatch<WizardAction>) {
+  useEffect(() => {
+    if (s.step !== 'inspecting') return;
+    let live = true;
+    services
+      .inspect(s.image, (text) => live && dispatch({ type: 'inspect.progress', text }))
+      .then(
+        (facts) => live && dispatch({ type: 'inspect.done', facts }),
+        (err: unknown) =>
+          live && dispatch({ type: 'inspect.failed', error: (err as Error).message }),
+      );
+    return () => {
+      live = false;
+    };
+  }, [s.step, s.image, services, dispatch]);
+}
+
+/** Validates the files the answers would produce, a moment after the last key press. */
+function useLiveCheck(
+  answers: InitAnswers | undefined,
+  answersKey: string,
+  facts: ImageFacts | undefined,
+  services: WizardServices,
+  dispatch: Dispatch<WizardAction>,
+) {
+  useEffect(() => {
+    if (!answers || !facts) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      services.check(propose(facts, answers)).then(
+        (check) => live && dispatch({ type: 'check.done', check }),
+        (err: unknown) =>
+          live &&
+          dispatch({
+            type: 'check.done',
+            check: { problems: [], notes: [`cannot check: ${(err as Error).message}`] },
+          }),
+      );
+    }, CHECK_DEBOUNCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+    // answersKey stands for answers: a new object with the same content needs no new check.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [answersKey, facts, services, dispatch]);
 }

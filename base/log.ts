@@ -1,13 +1,14 @@
 /**
- * JSON-lines logging on stdout, the container convention (one process, logs to stdout).
- * Callers pass only the fields they mean to show; the proxy never logs tokens, cookies,
- * Authorization headers, request paths or query strings, so nothing here needs redacting.
+ * JSON-lines logging on stdout, the container convention (one process, logs to stdout), for the
+ * three programs of the runtime image (proxy, identity provider, collector). Callers pass only
+ * the fields they mean to show; none of them logs tokens, cookies, Authorization headers, request
+ * paths or query strings, so nothing here needs redacting.
  */
 
 /** A log field value: JSON scalars and string lists only, so a line is always one line. */
 export type LogValue = string | number | boolean | null | undefined | string[];
 
-/** Where the proxy's log lines go. */
+/** Where a program's log lines go. */
 export interface Logger {
   info(message: string, fields?: Record<string, LogValue>): void;
   warn(message: string, fields?: Record<string, LogValue>): void;
