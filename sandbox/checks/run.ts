@@ -118,6 +118,8 @@ export async function runChecks(plan: Plan, options: CheckRunOptions): Promise<R
         emit,
         signal: options.signal ?? new AbortController().signal,
         timeline: facts.timeline,
+        overlays: options.loaded.taskOverlays,
+        ...(facts.canaries ? { canaries: facts.canaries } : {}),
         ...(options.journalDir ? { journalDir: options.journalDir } : {}),
       });
   } finally {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { LoadedDeclaration } from '../../declaration/types.js';
 import type { ContainerProcess, Engine } from '../../engine/engine.js';
@@ -18,6 +17,7 @@ import { offlineFacts, type OfflineFacts } from './offline.js';
 import { replicaFacts, sampleMemory } from './replica.js';
 import { FOREIGN_LOCALE, foreignLocaleSmoke, smokeTest } from './smoke.js';
 import { ensureCollector, traceFacts } from './traces.js';
+import { makeCanaries } from '../../traffic/canary.js';
 import type { Facts, TaskFacts } from './types.js';
 
 export interface GatherOptions {
@@ -40,7 +40,8 @@ export interface GatherOptions {
 export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<Facts> {
   const { engine, emit, signal } = options;
   const budget = options.bootstrapBudgetMs ?? 180_000;
-  const canary = `Canary${randomBytes(5).toString('hex')}`;
+  const canaries = makeCanaries();
+  const canary = canaries.patient_name;
   const tasks = plan.services.filter((s) => s.role === 'task');
   const timeline: TimelineSample[] = [];
   const step = (text: string) => {
@@ -92,7 +93,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     const watches = new Map<string, Netwatch[]>();
     for (const [service, list] of running)
       watches.set(service, await Promise.all(list.map((r) => startNetwatch(plan, engine, r))));
-    step('sending traffic through the TLS edge, with a planted patient name');
+    step("sending each task's journeys through the TLS edge, carrying synthetic PHI");
     const stopSampling = new AbortController();
     const memory = sampleMemory(
       engine,
@@ -111,9 +112,10 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
             plan,
             engine,
             t.service,
-            canary,
+            canaries,
             options.requests ?? 120,
             timeline,
+            options.loaded.taskOverlays,
           );
           t.traces = await traceFacts(plan, engine, t.service);
           const smoke = options.loaded.taskOverlays[t.service.name]?.smokeCommand;
@@ -159,7 +161,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
             engine,
             r,
             t.service,
-            canary,
+            canaries,
             samples.get(r.id) ?? [],
             peaks.get(r.id),
           ),
@@ -214,6 +216,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     bootstrapBudgetMs: budget,
     ...(identity ? { identity } : {}),
     canary,
+    canaries,
     bootstrap,
     tasks: facts,
     timeline,

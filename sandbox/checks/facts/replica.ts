@@ -6,6 +6,8 @@ import type { ServicePlan } from '../../plan/types.js';
 import type { Replica } from '../../sandbox/replicas.js';
 import type { TimelineSample } from '../types.js';
 import type { ReplicaFacts } from './types.js';
+import { canariesIn, maskCanaries, type Canaries } from '../../traffic/canary.js';
+import { searchWrittenFiles } from './written-files.js';
 
 const LOG_LINES_READ = 5000;
 
@@ -39,7 +41,7 @@ export async function replicaFacts(
   engine: Engine,
   r: Replica,
   s: ServicePlan,
-  canary: string,
+  canaries: Canaries,
   processSamples: ContainerProcess[][],
   peak: number | undefined,
 ): Promise<ReplicaFacts> {
@@ -49,8 +51,10 @@ export async function replicaFacts(
   const canaryLines: string[] = [];
   for await (const l of engine.logs(r.id, { follow: false, tail: LOG_LINES_READ })) {
     logLines++;
-    if (l.text.includes(canary)) canaryLines.push(l.text);
+    if (canariesIn(l.text, canaries).length > 0)
+      canaryLines.push(`${l.stream}: ${maskCanaries(l.text, canaries)}`);
   }
+  const files = await searchWrittenFiles(engine, r.id, changes, canaries);
   const port = s.probe?.port ?? s.ports[0];
   const hostPort = port !== undefined ? r.published[port] : undefined;
   let plainHttp: ReplicaFacts['plainHttp'];
@@ -77,6 +81,8 @@ export async function replicaFacts(
     changes,
     logLines,
     canaryLines,
+    ...(files.hits.length ? { canaryFiles: files.hits } : {}),
+    ...(files.error ? { filesUnsearched: files.error } : {}),
     ...(plainHttp ? { plainHttp } : {}),
     ...(tls ? { tls } : {}),
   };
