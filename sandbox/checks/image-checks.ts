@@ -14,12 +14,15 @@ export const IMAGE_CHECKS: Record<string, Check> = {
       evidence.push(
         `${t.service.name}: ${t.service.image.tag} (${t.image.id.slice(7, 19)}), ${t.image.os}/${t.image.architecture}, ${mib(t.image.sizeBytes)}, ${t.replicas.length} replica(s) ran`,
       );
+      // A replica that started and then failed is the image running: why it failed belongs to
+      // the requirement its cause is about (sandbox/checks/startup-causes.ts), not to this one.
       if (t.image.os !== 'linux')
         failures.push(`${t.service.name}: the image is for ${t.image.os}, not linux`);
-      else if (t.replicas.length === 0 && f.bootstrap.ok === false)
-        failures.push(
-          `${t.service.name}: no replica of the image ran (${f.bootstrap.error ?? 'unknown'})`,
-        );
+      else if (
+        f.bootstrap.error?.includes('the engine would not start') &&
+        f.bootstrap.error.includes(`-${t.service.name}-`)
+      )
+        failures.push(`${t.service.name}: ${f.bootstrap.error}`);
     }
     return failures.length > 0
       ? finding('fail', did, [...evidence, ...failures], failures.join('; '))

@@ -1,6 +1,7 @@
 import type { ContainerProcess } from '../engine/engine.js';
 import type { Facts, ReplicaFacts, TaskFacts } from './facts/types.js';
 import type { Finding } from './types.js';
+import { allCauses, CAUSE_REQUIREMENT } from './startup-causes.js';
 
 /** What verdict functions share: thresholds, the finding constructor and fact helpers. */
 /** Paths a container may write to without keeping data: temporary and runtime directories. */
@@ -73,13 +74,29 @@ export function withoutProbes(sample: ContainerProcess[], t: TaskFacts): Contain
   return sample.filter((p) => tree.has(p.pid));
 }
 
-/** "Not checked" when the sandbox never came up: the evidence a check needs does not exist. */
+/**
+ * "Not checked" when the sandbox never came up: the evidence a check needs does not exist. The
+ * reason names the diagnosed cause and the requirement it belongs to (sandbox/checks/startup-causes.ts).
+ */
 export function needsRunning(f: Facts, did: string): Finding | undefined {
   if (f.bootstrap.ok && replicasOf(f).length > 0) return undefined;
+  const causes = allCauses(f.tasks).filter((c) => c.kind !== 'not-started');
+  const why = causes.length
+    ? causes.map((c) => `${c.text}; see ${requirementTitle(CAUSE_REQUIREMENT[c.kind])}`).join('; ')
+    : `${f.bootstrap.error ?? 'no replica ran'}; see Self-bootstrapped`;
   return finding(
     'not-checked',
     did,
     [],
-    `the sandbox did not come up (${f.bootstrap.error ?? 'no replica ran'}); see Self-bootstrapped`,
+    `not checked, because the sandbox did not come up (${why}); it is checked once every task is healthy`,
   );
 }
+
+const TITLES: Record<string, string> = {
+  containerized: 'Containerized',
+  unencrypted: 'Unencrypted',
+  'compute-constrained': 'Compute constrained',
+  'not-hardware-dependent': 'Not hardware dependent',
+  'self-bootstrapped': 'Self-bootstrapped',
+};
+const requirementTitle = (id: string | undefined) => (id ? (TITLES[id] ?? id) : 'the report');

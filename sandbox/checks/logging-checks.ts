@@ -28,7 +28,11 @@ export const LOGGING_CHECKS: Record<string, Check> = {
     const evidence: string[] = [];
     const problems: string[] = [];
     for (const [, r] of replicasOf(f)) {
-      const logs = r.changes.filter((c) => c.kind !== 'deleted' && LOG_FILE.test(c.path));
+      const logs = r.changes.filter(
+        (c) =>
+          c.kind !== 'deleted' &&
+          (LOG_FILE.test(c.path) || (r.logLikeFiles ?? []).includes(c.path)),
+      );
       evidence.push(
         `${r.name}: ${logs.length} log file(s)${
           logs.length

@@ -12,6 +12,7 @@ import {
   withoutProbes,
   type Check,
 } from './judging.js';
+import { allCauses, CAUSE_REQUIREMENT, causesFor } from './startup-causes.js';
 
 /** Checks of the running sandbox: bootstrapping, traffic, processes, hosts, memory, stopping. */
 export const RUNTIME_CHECKS: Record<string, Check> = {
@@ -28,16 +29,17 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
     const waiting = needsRunning(f, did);
     if (!waiting) {
       for (const [t, r] of replicasOf(f)) {
-        // Log files are the logging check's finding, not a second one here.
-        const kept = r.changes.filter(
+        // Log files (by path, or by holding the service's own output lines) are Logging's
+        // finding, not a second one here; a folder counts only when nothing under it changed.
+        const logs = new Set(r.logLikeFiles ?? []);
+        const files = r.changes.filter(
           (c) =>
             c.kind !== 'deleted' &&
+            !r.changes.some((o) => o !== c && o.path.startsWith(`${c.path}/`)) &&
             !TEMPORARY.test(c.path) &&
             !LOG_FILE.test(c.path) &&
+            !logs.has(c.path) &&
             !injected(t).has(c.path),
-        );
-        const files = kept.filter(
-          (c) => !kept.some((o) => o !== c && o.path.startsWith(`${c.path}/`)),
         );
         evidence.push(
           `${r.name}: ${r.changes.length} change(s), ${files.length} outside temporary paths`,
@@ -154,6 +156,7 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
       "Compared each task's declared memory_maximum with the limit the engine enforced and the peak memory sampled under load; looked for OOM kills.";
     const evidence: string[] = [];
     const problems: string[] = [];
+    for (const c of causesFor(f.tasks, 'compute-constrained')) problems.push(c.text);
     for (const t of f.tasks) {
       if (t.declaredMemoryBytes === undefined)
         problems.push(`${t.service.name} declares no memory_maximum`);
@@ -181,13 +184,35 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
   'self-bootstrapped'(f) {
     const did = `Started the sandbox from nothing (an empty database) and waited, without intervention, for every replica to be healthy (budget ${f.bootstrapBudgetMs / 1000} s).`;
     const evidence = [`healthy after ${(f.bootstrap.ms / 1000).toFixed(1)} s`];
-    if (!f.bootstrap.ok)
+    if (!f.bootstrap.ok) {
+      const mine = causesFor(f.tasks, 'self-bootstrapped');
+      const lines = f.tasks.flatMap((t) =>
+        (t.startup?.replicas ?? []).flatMap((r) =>
+          r.lastLines.slice(-4).map((l) => `${r.name} │ ${l.slice(0, 200)}`),
+        ),
+      );
+      if (mine.length > 0)
+        return finding(
+          'fail',
+          did,
+          [...mine.map((c) => c.text), ...lines],
+          `the sandbox did not become healthy by itself: ${mine.map((c) => c.text).join('; ')}`,
+        );
+      const other = allCauses(f.tasks).filter((c) => c.kind !== 'not-started');
+      if (other.length > 0)
+        return finding(
+          'not-checked',
+          did,
+          [...other.map((c) => c.text), ...lines],
+          `not checked, because another requirement explains why it did not become healthy: ${other.map((c) => `${c.text} (${CAUSE_REQUIREMENT[c.kind]})`).join('; ')}; fix that and run the check again`,
+        );
       return finding(
         'fail',
         did,
         [f.bootstrap.error ?? 'not healthy'],
         `the sandbox did not become healthy by itself: ${f.bootstrap.error ?? 'unknown'}`,
       );
+    }
     return f.bootstrap.ms > f.bootstrapBudgetMs
       ? finding(
           'fail',
@@ -207,6 +232,13 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
     const unknown: string[] = [];
     for (const t of f.tasks) {
       if (!t.stop) continue;
+      if (t.stop.notRunning) {
+        unknown.push(t.stop.replica);
+        evidence.push(
+          `${t.stop.replica}: not timed, it had already stopped (${t.stop.notRunning}) before SIGTERM`,
+        );
+        continue;
+      }
       if (t.stop.error) {
         evidence.push(`${t.stop.replica}: the engine could not stop it: ${t.stop.error}`);
         continue;
@@ -234,7 +266,9 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
         'not-checked',
         did,
         evidence,
-        `${unknown.join(', ')} was killed at the run's shorter budget; run the check under profile ${f.profile} to time it against ${f.stopBudgetSeconds} s`,
+        f.tasks.some((t) => t.stop?.notRunning)
+          ? `not checked, because ${unknown.join(', ')} had already died before SIGTERM (see Compute constrained); it is timed once a replica stays up`
+          : `${unknown.join(', ')} was killed at the run's shorter budget; run the check under profile ${f.profile} to time it against ${f.stopBudgetSeconds} s`,
       );
     return problems.length > 0
       ? finding('fail', did, evidence, problems.join('; '))
@@ -269,14 +303,24 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
 
   'not-hardware-dependent'(f) {
     const did =
-      'Ran every replica as Rehearsal always does — no devices, no privileged mode, no host paths — and required it to become healthy and serve.';
-    if (!f.bootstrap.ok)
+      'Ran every replica as Rehearsal always does — no devices, no privileged mode, no host paths — and required it to become healthy and serve; read the output of any that did not for a device, privilege, host path or CPU-feature need.';
+    const hw = causesFor(f.tasks, 'not-hardware-dependent');
+    if (hw.length > 0)
       return finding(
         'fail',
         did,
-        [f.bootstrap.error ?? ''],
-        `the service did not become healthy without devices, privileges or host paths: ${f.bootstrap.error ?? 'unknown'}`,
+        hw.map((c) => c.text),
+        hw.map((c) => c.text).join('; '),
       );
+    if (!f.bootstrap.ok) {
+      const other = allCauses(f.tasks).filter((c) => c.kind !== 'not-started');
+      return finding(
+        'not-checked',
+        did,
+        other.map((c) => c.text),
+        `not checked, because the service did not come up for another reason (${other.map((c) => c.text).join('; ') || (f.bootstrap.error ?? 'unknown')}) and its output shows no device, privilege, host path or CPU-feature need`,
+      );
+    }
     const evidence = replicasOf(f).map(
       ([, r]) => `${r.name}: healthy without devices, privileges or host mounts`,
     );

@@ -16,6 +16,7 @@ import { sandboxMap, startNetwatch, type Netwatch } from './netwatch.js';
 import { offlineFacts, type OfflineFacts } from './offline.js';
 import { replicaFacts, sampleMemory } from './replica.js';
 import { FOREIGN_LOCALE, foreignLocaleSmoke, smokeTest } from './smoke.js';
+import { startupFacts } from './startup.js';
 import { ensureCollector, traceFacts } from './traces.js';
 import { makeCanaries } from '../../traffic/canary.js';
 import type { Facts, TaskFacts } from './types.js';
@@ -75,6 +76,9 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
   let offline: OfflineFacts | undefined;
   const scans = new Map<string, Promise<LayerScan>>();
   for (const s of tasks) facts.push(await imageFacts(engine, s, step, scans));
+  // Diagnosed before anything is judged: each requirement gets only the cause that belongs to it.
+  if (!bootstrap.ok)
+    for (const t of facts) t.startup = await startupFacts(engine, plan.sandboxId, t.service);
   const running = new Map<string, Replica[]>();
   for (const s of tasks) running.set(s.name, await runningReplicas(engine, plan, s.name));
 
@@ -172,6 +176,18 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       facts.map(async (t) => {
         const victim = running.get(t.service.name)?.at(-1);
         if (!victim) return;
+        // A replica that already died (an OOM kill) would "stop" at once with 137: not a timing.
+        const was = await engine.inspectContainer(victim.id).catch(() => undefined);
+        if (was && was.state !== 'running') {
+          t.stop = {
+            replica: victim.name,
+            ms: 0,
+            exitCode: was.exitCode,
+            killed: false,
+            notRunning: was.oomKilled ? 'OOM-killed' : `${was.state}, exit code ${was.exitCode}`,
+          };
+          return;
+        }
         step(`stopping ${victim.name} with SIGTERM (budget ${seconds} s)`);
         const start = Date.now();
         try {

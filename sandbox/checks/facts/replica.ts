@@ -49,17 +49,26 @@ export async function replicaFacts(
   const changes = await engine.diffContainer(r.id).catch(() => []);
   let logLines = 0;
   const canaryLines: string[] = [];
+  const output = new Set<string>();
   for await (const l of engine.logs(r.id, { follow: false, tail: LOG_LINES_READ })) {
     logLines++;
+    output.add(l.text.trim());
     if (canariesIn(l.text, canaries).length > 0)
       canaryLines.push(`${l.stream}: ${maskCanaries(l.text, canaries)}`);
   }
-  const files = await searchWrittenFiles(engine, r.id, changes, canaries);
+  const files = await searchWrittenFiles(engine, r.id, changes, canaries, output);
   const port = s.probe?.port ?? s.ports[0];
   const hostPort = port !== undefined ? r.published[port] : undefined;
   let plainHttp: ReplicaFacts['plainHttp'];
-  const tls = hostPort ? await tlsProbe('127.0.0.1', hostPort, 5000) : undefined;
-  if (hostPort && s.probe) {
+  // A dead replica answers nothing: its silence says nothing about protocol or TLS.
+  const down =
+    d.state === 'running'
+      ? undefined
+      : d.oomKilled
+        ? 'OOM-killed'
+        : `${d.state}, exit code ${d.exitCode}`;
+  const tls = hostPort && !down ? await tlsProbe('127.0.0.1', hostPort, 5000) : undefined;
+  if (hostPort && s.probe && !down) {
     try {
       const reply = await httpRequest(`http://127.0.0.1:${hostPort}${s.probe.path}`, {
         timeoutMs: 5000,
@@ -82,7 +91,9 @@ export async function replicaFacts(
     logLines,
     canaryLines,
     ...(files.hits.length ? { canaryFiles: files.hits } : {}),
+    ...(files.logLike.length ? { logLikeFiles: files.logLike } : {}),
     ...(files.error ? { filesUnsearched: files.error } : {}),
+    ...(down ? { down } : {}),
     ...(plainHttp ? { plainHttp } : {}),
     ...(tls ? { tls } : {}),
   };

@@ -8,6 +8,7 @@ import type { LayerScan } from './layers.js';
 import type { NetworkFacts } from './netwatch.js';
 import type { OfflineFacts } from './offline.js';
 import type { TraceFacts } from './traces.js';
+import type { StartupFacts } from './startup.js';
 import type { Canaries } from '../../traffic/canary.js';
 
 /**
@@ -82,6 +83,8 @@ export interface TaskFacts {
   traces?: TraceFacts;
   /** Connections and DNS lookups each replica tried during the run (sandbox/checks/facts/netwatch.ts). */
   network?: NetworkFacts;
+  /** Read when the sandbox did not come up: how this task's replicas ended, what its ports said. */
+  startup?: StartupFacts;
 }
 
 export interface ReplicaFacts {
@@ -100,8 +103,12 @@ export interface ReplicaFacts {
   canaryLines: string[];
   /** Files the replica wrote (docker diff) that contain a canary: `path:line: text`, masked. */
   canaryFiles?: string[];
+  /** Written files whose lines repeat the replica's own output: log files under another name. */
+  logLikeFiles?: string[];
   /** Why the written files could not be searched. */
   filesUnsearched?: string;
+  /** Why the replica was no longer running when read ("OOM-killed", "exited with code 1"). */
+  down?: string;
   /** A plain-HTTP request to the task port, straight to the replica. */
   plainHttp?: { ok: boolean; detail: string };
   /** A TLS handshake tried on the task port: it must not speak TLS (the platform does). */
@@ -158,6 +165,8 @@ export interface StopFacts {
   budgetSeconds?: number;
   /** The engine could not stop it at all. */
   error?: string;
+  /** It had already stopped (OOM-killed, crashed) before SIGTERM: nothing to time. */
+  notRunning?: string;
 }
 
 /** A headless OIDC login through the edge (sandbox/checks/facts/identity.ts). */

@@ -18,13 +18,16 @@ export async function searchWrittenFiles(
   container: string,
   changes: FileChange[],
   canaries: Canaries,
-): Promise<{ hits: string[]; error?: string }> {
+  /** The replica's own output lines: a file that repeats them is a log file, whatever its name. */
+  output: Set<string> = new Set(),
+): Promise<{ hits: string[]; logLike: string[]; error?: string }> {
   const paths = changes
     .filter((c) => c.kind !== 'deleted' && !SKIP.test(c.path))
     .map((c) => c.path)
     .filter((p, _, all) => !all.some((o) => o.startsWith(`${p}/`)))
     .slice(0, MAX_FILES);
   const hits: string[] = [];
+  const logLike: string[] = [];
   for (const path of paths) {
     const r = await engine
       .exec(container, ['head', '-c', String(MAX_BYTES), '--', path], 10_000)
@@ -32,13 +35,17 @@ export async function searchWrittenFiles(
     if (r.exitCode === 127 || r.exitCode === 126 || r.exitCode === -2)
       return {
         hits,
+        logLike,
         error: `could not read ${path} in the replica: ${r.output.join(' ').slice(0, 120)}`,
       };
     if (r.exitCode !== 0) continue;
+    const lines = r.output.filter((l) => l.trim() !== '').slice(0, 50);
+    if (lines.length > 0 && lines.filter((l) => output.has(l.trim())).length * 2 >= lines.length)
+      logLike.push(path);
     r.output.forEach((line, i) => {
       if (canariesIn(line, canaries).length > 0)
         hits.push(`${path}:${i + 1}: ${maskCanaries(line, canaries).slice(0, 200)}`);
     });
   }
-  return { hits };
+  return { hits, logLike };
 }

@@ -366,9 +366,23 @@ describe('each check fails on the fault it looks for', () => {
     ],
     [
       'not-hardware-dependent',
-      facts(task(), {
-        bootstrap: { ok: false, ms: 5000, error: 'exited: /dev/ttyUSB0 not found' },
-      }),
+      facts(
+        task({
+          startup: {
+            replicas: [
+              {
+                name: 's-api-1',
+                state: 'exited',
+                exitCode: 1,
+                oomKilled: false,
+                lastLines: ['fatal: cannot open /dev/ttyUSB0 (licence dongle)'],
+              },
+            ],
+            ports: [],
+          },
+        }),
+        { bootstrap: { ok: false, ms: 5000, error: 'exited: /dev/ttyUSB0 not found' } },
+      ),
     ],
   ];
   it.each(cases)('%s', (id, f) => {
