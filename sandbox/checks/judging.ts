@@ -1,4 +1,4 @@
-import type { ContainerProcess } from '../engine/engine.js';
+import type { ContainerProcess, FileChange } from '../engine/engine.js';
 import type { Facts, ReplicaFacts, TaskFacts } from './facts/types.js';
 import type { Finding } from './types.js';
 import { allCauses, CAUSE_REQUIREMENT } from './startup-causes.js';
@@ -34,6 +34,25 @@ export type Check = (f: Facts) => Finding;
 /** Replicas that were running when facts were gathered, over every task. */
 export const replicasOf = (f: Facts): [TaskFacts, ReplicaFacts][] =>
   f.tasks.flatMap((t) => t.replicas.map((r) => [t, r] as [TaskFacts, ReplicaFacts]));
+
+/**
+ * The files a replica wrote that hold data it would lose when replaced: not deleted, not in a
+ * temporary folder, not a log (by path, or by repeating the service's own output lines), not put
+ * there by Rehearsal, and a folder only when nothing under it changed. Ephemeral's evidence.
+ */
+export function persistentFiles(t: TaskFacts, r: ReplicaFacts): FileChange[] {
+  const logs = new Set(r.logLikeFiles ?? []);
+  const ours = injected(t);
+  return r.changes.filter(
+    (c) =>
+      c.kind !== 'deleted' &&
+      !r.changes.some((o) => o !== c && o.path.startsWith(`${c.path}/`)) &&
+      !TEMPORARY.test(c.path) &&
+      !LOG_FILE.test(c.path) &&
+      !logs.has(c.path) &&
+      !ours.has(c.path),
+  );
+}
 
 /** Files Rehearsal itself put into each replica (trust store, CA), and their folders. */
 export function injected(t: TaskFacts): Set<string> {

@@ -1,4 +1,11 @@
-import { LOG_FILE, finding, needsRunning, replicasOf, type Check } from './judging.js';
+import {
+  LOG_FILE,
+  finding,
+  needsRunning,
+  persistentFiles,
+  replicasOf,
+  type Check,
+} from './judging.js';
 
 /** Checks of what replicas print and write: stdout, log files, PHI. */
 export const LOGGING_CHECKS: Record<string, Check> = {
@@ -59,8 +66,15 @@ export const LOGGING_CHECKS: Record<string, Check> = {
     const unsearched: string[] = [];
     for (const t of f.tasks)
       for (const p of t.traffic?.planted ?? []) evidence.push(`${t.service.name}: ${p}`);
-    for (const [, r] of replicasOf(f)) {
-      const files = r.canaryFiles ?? [];
+    for (const [t, r] of replicasOf(f)) {
+      // PHI in a data file the service keeps is that file's problem (Ephemeral), not a log's.
+      const data = persistentFiles(t, r).map((c) => `${c.path}:`);
+      const inData = (r.canaryFiles ?? []).filter((l) => data.some((d) => l.startsWith(d)));
+      const files = (r.canaryFiles ?? []).filter((l) => !inData.includes(l));
+      if (inData.length > 0)
+        evidence.push(
+          `${r.name}: synthetic PHI in ${inData.length} line(s) of data files it kept (${inData[0]!.slice(0, 120)}): not a log; judged under Ephemeral`,
+        );
       evidence.push(
         `${r.name}: ${r.canaryLines.length} output line(s) and ${files.length} written file line(s) with synthetic PHI`,
       );

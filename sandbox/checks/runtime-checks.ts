@@ -1,18 +1,31 @@
 import {
   FAILED_SHARE,
   INIT_SHIM,
-  LOG_FILE,
   MEMORY_SHARE,
-  TEMPORARY,
   finding,
-  injected,
+  persistentFiles,
   mib,
   needsRunning,
   replicasOf,
   withoutProbes,
   type Check,
 } from './judging.js';
+import type { TaskFacts } from './facts/types.js';
 import { allCauses, CAUSE_REQUIREMENT, causesFor } from './startup-causes.js';
+
+/**
+ * Why a task's failed smoke test is another requirement's finding, if it is: every replica died
+ * (an OOM kill: Compute constrained), or its session was refused by a replica that did not issue
+ * it while the traffic phase saw the same (Dynamically scalable).
+ */
+function smokeFailureCause(t: TaskFacts, output: string[]): string | undefined {
+  const down = t.replicas.filter((r) => r.down);
+  if (t.replicas.length > 0 && down.length === t.replicas.length)
+    return `every replica had died (${down[0]!.down}; see Compute constrained)`;
+  if ((t.traffic?.sessions?.refused ?? 0) > 0 && output.some((l) => /\b40[13]\b/.test(l)))
+    return 'a replica refused a session another one issued (see Dynamically scalable)';
+  return undefined;
+}
 
 /** Checks of the running sandbox: bootstrapping, traffic, processes, hosts, memory, stopping. */
 export const RUNTIME_CHECKS: Record<string, Check> = {
@@ -29,18 +42,8 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
     const waiting = needsRunning(f, did);
     if (!waiting) {
       for (const [t, r] of replicasOf(f)) {
-        // Log files (by path, or by holding the service's own output lines) are Logging's
-        // finding, not a second one here; a folder counts only when nothing under it changed.
-        const logs = new Set(r.logLikeFiles ?? []);
-        const files = r.changes.filter(
-          (c) =>
-            c.kind !== 'deleted' &&
-            !r.changes.some((o) => o !== c && o.path.startsWith(`${c.path}/`)) &&
-            !TEMPORARY.test(c.path) &&
-            !LOG_FILE.test(c.path) &&
-            !logs.has(c.path) &&
-            !injected(t).has(c.path),
-        );
+        // Log files are Logging's finding, not a second one here (judging.ts).
+        const files = persistentFiles(t, r);
         evidence.push(
           `${r.name}: ${r.changes.length} change(s), ${files.length} outside temporary paths`,
         );
@@ -73,19 +76,29 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
       );
     const evidence: string[] = [];
     const failures: string[] = [];
+    const explained: string[] = [];
     for (const t of declared) {
       const s = t.smoke!;
       evidence.push(
         `${t.service.name}: \`${s.command.join(' ')}\` exited ${s.exitCode} after ${(s.ms / 1000).toFixed(1)} s`,
       );
       evidence.push(...s.output.slice(-8).map((l) => `  │ ${l}`));
-      if (s.timedOut) failures.push(`${t.service.name}'s smoke test did not finish in time`);
+      const because = smokeFailureCause(t, s.output);
+      if ((s.timedOut || s.exitCode !== 0) && because)
+        explained.push(`${t.service.name}'s smoke test exited ${s.exitCode}, because ${because}`);
+      else if (s.timedOut) failures.push(`${t.service.name}'s smoke test did not finish in time`);
       else if (s.exitCode !== 0)
         failures.push(`${t.service.name}'s smoke test exited ${s.exitCode}`);
     }
-    return failures.length > 0
-      ? finding('fail', did, evidence, failures.join('; '))
-      : finding('pass', did, evidence);
+    if (failures.length > 0) return finding('fail', did, evidence, failures.join('; '));
+    if (explained.length > 0)
+      return finding(
+        'not-checked',
+        did,
+        evidence,
+        `not checked, because the smoke test's failure follows from another requirement's: ${explained.join('; ')}; fix that and it is checked again`,
+      );
+    return finding('pass', did, evidence);
   },
 
   'horizontally-scaled'(f) {

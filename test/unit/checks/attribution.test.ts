@@ -71,4 +71,69 @@ describe('one fault, one requirement', () => {
     });
     expect(verdict('unencrypted', tls).verdict).toBe('fail');
   });
+
+  it('synthetic PHI in a data file the service keeps is Ephemeral’s finding; in a log, No PHI’s', () => {
+    const data = replica({
+      changes: [{ path: '/srv/notes/1.json', kind: 'added' }],
+      canaryFiles: ['/srv/notes/1.json:1: {"text": "seen Can…[patient_name]"}'],
+    });
+    expect(verdict('ephemeral', data).verdict).toBe('fail');
+    const sent = { traffic: { sent: 10, ok: 10, failed: 0, byReplica: {}, errors: {} } };
+    const phi = verdict('no-phi-in-logs', data, sent);
+    expect(phi.verdict).toBe('pass');
+    expect(phi.evidence.join('\n')).toContain('judged under Ephemeral');
+    const log = replica({
+      changes: [{ path: '/var/log/app.log', kind: 'added' }],
+      canaryFiles: ['/var/log/app.log:3: body={"name": "Can…[patient_name]"}'],
+    });
+    expect(verdict('no-phi-in-logs', log, sent).verdict).toBe('fail');
+  });
+
+  it('a smoke test failed by a dead replica or a refused session follows from that requirement', () => {
+    const smoke = {
+      smoke: {
+        command: ['smoke'],
+        exitCode: 1,
+        ms: 900,
+        timedOut: false,
+        output: ['GET /me: 401'],
+      },
+    };
+    const dead = verdict('programmatically-verifiable', replica({ down: 'OOM-killed' }), smoke);
+    expect(dead.verdict).toBe('not-checked');
+    expect(dead.why).toContain('Compute constrained');
+    const sessions = {
+      ...smoke,
+      traffic: {
+        sent: 20,
+        ok: 10,
+        failed: 0,
+        byReplica: {},
+        errors: {},
+        sessions: { checks: 10, byOtherReplica: 10, refused: 10, examples: [] },
+      },
+    };
+    const refused = verdict('programmatically-verifiable', replica({}), sessions);
+    expect(refused.verdict).toBe('not-checked');
+    expect(refused.why).toContain('Dynamically scalable');
+    // Without such a cause, a failing smoke test fails.
+    expect(verdict('programmatically-verifiable', replica({}), smoke).verdict).toBe('fail');
+  });
+
+  it("a dead replica's network capture is not judged as what the service tried", () => {
+    const r = replica({ down: 'OOM-killed' });
+    const network = {
+      replicas: [
+        {
+          replica: 's-api-1',
+          ms: 20_000,
+          connections: [{ address: '172.30.0.20', port: 8080, attempts: 3 }],
+          lookups: [],
+        },
+      ],
+    };
+    const g = verdict('good-citizen', r, { network });
+    expect(g.verdict).toBe('not-checked');
+    expect(g.evidence.join('\n')).toContain('died during the run');
+  });
 });
