@@ -114,7 +114,15 @@ export const CHAOS_CHECKS: Record<string, Check> = {
         evidence,
         `sessions are tied to the replica that issued them (${sticky.join('; ')}); the platform scales replicas up and down at any time and offers no sticky sessions: keep sessions in signed tokens (JWT) or the database`,
       );
-    if (scalable.verdict !== 'pass') return { ...scalable, evidence };
+    // One fault, two requirements: a replica that ignores SIGTERM also breaks drained
+    // scale-downs. Both fail, and the reader is told which verdict follows from which.
+    const ignored = f.tasks.filter((t) => t.stop?.killed).map((t) => t.stop!.replica);
+    if (scalable.verdict === 'fail' && ignored.length > 0)
+      return {
+        ...scalable,
+        evidence,
+        why: `${scalable.why ?? ''}; this follows from Stoppable (${ignored.join(', ')} ignored SIGTERM until killed): fix that first`,
+      };
     return { ...scalable, evidence };
   },
 };

@@ -136,4 +136,33 @@ describe('one fault, one requirement', () => {
     expect(g.verdict).toBe('not-checked');
     expect(g.evidence.join('\n')).toContain('died during the run');
   });
+
+  it('says which verdict follows from which when one fault breaks two requirements', () => {
+    const f = oneTaskFacts(
+      {
+        replicas: [replica({})],
+        stop: { replica: 's-api-1', ms: 60_000, exitCode: 137, killed: true, budgetSeconds: 60 },
+      },
+      {
+        chaos: [
+          {
+            service: 'api',
+            journal: 'j',
+            verdicts: [
+              {
+                requirement: 'scalable',
+                outcome: 'fail',
+                summary: '1 stop(s) over the budget',
+                evidence: [],
+              },
+            ],
+          },
+        ],
+      },
+    );
+    expect(CHECKS['stoppable']!(f).verdict).toBe('fail');
+    const d = CHECKS['dynamically-scalable']!(f);
+    expect(d.verdict).toBe('fail');
+    expect(d.why).toContain('this follows from Stoppable');
+  });
 });
