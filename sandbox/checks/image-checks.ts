@@ -1,4 +1,11 @@
-import { LARGE_IMAGE_BYTES, PAYLOAD_FILE_BYTES, finding, mib, type Check } from './judging.js';
+import {
+  LARGE_IMAGE_BYTES,
+  PAYLOAD_FILE_BYTES,
+  finding,
+  imageFailure,
+  mib,
+  type Check,
+} from './judging.js';
 
 /** Checks read from the images: containerized, platform, data payloads. */
 export const IMAGE_CHECKS: Record<string, Check> = {
@@ -18,11 +25,7 @@ export const IMAGE_CHECKS: Record<string, Check> = {
       // the requirement its cause is about (sandbox/checks/startup-causes.ts), not to this one.
       if (t.image.os !== 'linux')
         failures.push(`${t.service.name}: the image is for ${t.image.os}, not linux`);
-      else if (
-        f.bootstrap.error?.includes('the engine would not start') &&
-        f.bootstrap.error.includes(`-${t.service.name}-`)
-      )
-        failures.push(`${t.service.name}: ${f.bootstrap.error}`);
+      else if (imageFailure(f, t)) failures.push(`${t.service.name}: ${imageFailure(f, t)}`);
     }
     return failures.length > 0
       ? finding('fail', did, [...evidence, ...failures], failures.join('; '))

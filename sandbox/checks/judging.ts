@@ -54,6 +54,18 @@ export function persistentFiles(t: TaskFacts, r: ReplicaFacts): FileChange[] {
   );
 }
 
+/**
+ * Why the engine could not build, pull or start this task's image, when that is what stopped the
+ * sandbox: Containerized's finding, and the reason every other requirement was not checked.
+ */
+export function imageFailure(f: Facts, t: TaskFacts): string | undefined {
+  const e = f.bootstrap.ok ? undefined : f.bootstrap.error;
+  if (!e) return undefined;
+  if (e.includes('the engine would not start') && e.includes(`-${t.service.name}-`)) return e;
+  if (/the (build|pull) of /.test(e) && e.includes(`${t.service.image.tag} failed`)) return e;
+  return undefined;
+}
+
 /** Files Rehearsal itself put into each replica (trust store, CA), and their folders. */
 export function injected(t: TaskFacts): Set<string> {
   const out = new Set<string>();

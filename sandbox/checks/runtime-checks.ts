@@ -3,6 +3,7 @@ import {
   INIT_SHIM,
   MEMORY_SHARE,
   finding,
+  imageFailure,
   persistentFiles,
   mib,
   needsRunning,
@@ -210,6 +211,14 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
           did,
           [...mine.map((c) => c.text), ...lines],
           `the sandbox did not become healthy by itself: ${mine.map((c) => c.text).join('; ')}`,
+        );
+      const image = f.tasks.map((t) => imageFailure(f, t)).find(Boolean);
+      if (image)
+        return finding(
+          'not-checked',
+          did,
+          [image],
+          `not checked, because the image could not be built or started (${image}; see Containerized); fix that and run the check again`,
         );
       const other = allCauses(f.tasks).filter((c) => c.kind !== 'not-started');
       if (other.length > 0)

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import faults
 import store
+import tracing
 
 FAULTS = faults.read(os.environ)
 PORT = int(os.environ.get("PORT", "8080"))
@@ -63,6 +64,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_one(self, method):
         started = time.monotonic()
+        self.started_ns = time.time_ns()
         path, _, query = self.path.partition("?")
         parts = [p for p in path.split("/") if p]
         self.route = "/" + "/".join(p if i == 0 else "{id}" for i, p in enumerate(parts))
@@ -71,6 +73,7 @@ class Handler(BaseHTTPRequestHandler):
         except store.Unavailable as err:
             status = self.reply(503, {"error": "database unavailable"})
             log(event="error", route=self.route, error=type(err.__cause__).__name__)
+        tracing.span(self.headers.get("traceparent"), f"{method} {self.route}", self.started_ns, status)
         log(event="request", method=method, route=self.route, status=status,
             ms=round((time.monotonic() - started) * 1000, 1))
         faults.on_request(FAULTS, self.route)
@@ -126,6 +129,7 @@ def main():
     server = ThreadingHTTPServer(("0.0.0.0", PORT), Handler)
     server.daemon_threads = True
     faults.start(FAULTS, server, log)
+    tracing.start()
 
     def stop(signum, _frame):
         log(event="stopping", signal=signum)
@@ -136,6 +140,7 @@ def main():
     log(event="listening", port=PORT, faults=[k for k, v in FAULTS.items() if v])
     server.serve_forever()
     server.server_close()
+    tracing.flush()
     store.close()
     log(event="stopped")
     sys.exit(0)
