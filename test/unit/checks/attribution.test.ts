@@ -165,4 +165,20 @@ describe('one fault, one requirement', () => {
     expect(d.verdict).toBe('fail');
     expect(d.why).toContain('this follows from Stoppable');
   });
+
+  it('a task whose replicas all died is not judged on its traces', () => {
+    const traces = {
+      sent: 20,
+      answered: 20,
+      spansReceived: 0,
+      matched: 0,
+      parentMatched: 0,
+      variables: [],
+      examples: [],
+    };
+    const dead = verdict('profilable', replica({ down: 'OOM-killed' }), { traces });
+    expect(dead.verdict).toBe('not-checked');
+    expect(dead.why).toContain('Compute constrained');
+    expect(verdict('profilable', replica({}), { traces }).verdict).toBe('fail');
+  });
 });
