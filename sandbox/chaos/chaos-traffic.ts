@@ -1,11 +1,12 @@
 /** The traffic of a chaos run: the task's journeys through the TLS edge, at a steady rate. */
 
 import { randomBytes } from 'node:crypto';
-import { REFERENCE_SERVICE_IMAGE } from '../images/catalogue.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import type { EdgeTarget } from '../traffic/edge-client.js';
 import { TrafficGenerator, type TrafficOptions } from '../traffic/generator.js';
-import { resolveTraffic, type TrafficSpec } from '../traffic/journeys.js';
+import type { TrafficSpec } from '../traffic/journeys.js';
+import { taskTrafficSpec } from '../traffic/task-traffic.js';
+import { makeCanaries } from '../traffic/canary.js';
 import { personaLogin } from './persona.js';
 import type { ChaosSettings } from './report.js';
 
@@ -22,13 +23,7 @@ export function chaosTraffic(
   >,
 ): { spec: TrafficSpec; traffic: TrafficGenerator } {
   const { target, durationMs, replicaOfBackend, onSample } = options;
-  const overlay = settings.overlays?.[service.name];
-  const spec = resolveTraffic(overlay?.traffic, {
-    reference: service.image.tag === REFERENCE_SERVICE_IMAGE,
-    healthPath: service.probe?.path ?? '/',
-    ...(overlay?.smokePath ? { smokePath: overlay.smokePath } : {}),
-    ...(plan.idp ? { personas: plan.idp.personas.map((p) => p.id) } : {}),
-  });
+  const spec = taskTrafficSpec(plan, service, settings.overlays);
   const login = spec.persona
     ? personaLogin(plan, service.name, target, spec.persona.persona)
     : undefined;
@@ -43,6 +38,7 @@ export function chaosTraffic(
     durationMs,
     maxRequests: Math.ceil((rps * durationMs) / 1000),
     runId: `rh${randomBytes(4).toString('hex')}`,
+    canaries: settings.canaries ?? makeCanaries(),
     onSample,
   });
   return { spec, traffic };

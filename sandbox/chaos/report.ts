@@ -1,5 +1,6 @@
 /** What a chaos run is given and what it reports: its settings, each action's result, the run. */
 
+import type { Canaries } from '../traffic/canary.js';
 import type { TaskOverlay } from '../declaration/types.js';
 import type { JourneyCounts, TrafficGenerator } from '../traffic/generator.js';
 import type { TrafficSpec } from '../traffic/journeys.js';
@@ -26,6 +27,8 @@ export interface ChaosSettings {
   concurrency?: number;
   /** rehearsal.yaml's settings per task: `traffic:` and the smoke path shape the journeys. */
   overlays?: Record<string, Pick<TaskOverlay, 'traffic' | 'smokePath'>>;
+  /** The synthetic PHI journeys' placeholders stand for (default: a fresh set). */
+  canaries?: Canaries;
 }
 
 /** One action as it ran. */

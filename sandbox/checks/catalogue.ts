@@ -61,7 +61,9 @@ export const REQUIREMENTS: readonly Requirement[] = [
     title: 'Single process per container',
     words:
       'Single-Process per container task. If your service requires, for example, a single image to be run once as a web service and again as a separate worker node, these alternate entry points SHOULD be declared in the capabilities document.',
-    severity: 'SHOULD',
+    // Listed under "All service implementations MUST be"; the SHOULD is about declaring alternate
+    // entry points, not about running one process.
+    severity: 'MUST',
     matters:
       'The platform scales, restarts and measures each task as one process; a second process inside (a worker, a cron daemon) is invisible to it and dies silently.',
     fix: 'Run one process per container (exec it from any start script); declare a worker or scheduler as its own task with its own entry point (options) in marketplace.json.',
@@ -161,7 +163,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'logging-no-files',
     title: 'No log files',
-    words: 'Logs … MUST NOT be written to the file system.',
+    words: 'Logging: … MUST NOT be written to the file system.',
     severity: 'MUST',
     matters:
       'Files written in a container fill its writable layer, are lost when it is replaced, and are never collected.',

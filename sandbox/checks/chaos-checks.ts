@@ -97,20 +97,53 @@ export const CHAOS_CHECKS: Record<string, Check> = {
     const did = scenarioDid(
       'timed when each new replica took traffic, counted requests failed by each drained scale-down and presented sessions issued by one replica to the others',
     );
+    // Sessions are checked by the traffic phase too, with or without chaos: a token one replica
+    // issued and another refused means every scale action logs users out.
+    const refusedNow = sessionRefusals(f);
     const scalable = judgeChaos(f, did, 'scalable');
-    if (scalable.verdict !== 'pass') return scalable;
-    // Sticky sessions are "highly discouraged", not forbidden: a warning, with who refused what.
-    const stateless = judgeChaos(f, '', 'stateless');
-    if (stateless.verdict === 'fail')
+    const stateless = f.chaos ? judgeChaos(f, '', 'stateless') : undefined;
+    const evidence = [...refusedNow.evidence, ...scalable.evidence, ...(stateless?.evidence ?? [])];
+    const sticky = [
+      ...refusedNow.problems,
+      ...(stateless?.verdict === 'fail' && stateless.why ? [stateless.why] : []),
+    ];
+    if (sticky.length > 0)
       return finding(
-        'warn',
+        'fail',
         did,
-        [...scalable.evidence, ...stateless.evidence],
-        `sessions are tied to the replica that issued them (${stateless.why}); the requirement discourages sticky sessions in favour of JWTs or similar`,
+        evidence,
+        `sessions are tied to the replica that issued them (${sticky.join('; ')}); the platform scales replicas up and down at any time and offers no sticky sessions: keep sessions in signed tokens (JWT) or the database`,
       );
-    return { ...scalable, evidence: [...scalable.evidence, ...stateless.evidence] };
+    // One fault, two requirements: a replica that ignores SIGTERM also breaks drained
+    // scale-downs. Both fail, and the reader is told which verdict follows from which.
+    const ignored = f.tasks.filter((t) => t.stop?.killed).map((t) => t.stop!.replica);
+    if (scalable.verdict === 'fail' && ignored.length > 0)
+      return {
+        ...scalable,
+        evidence,
+        why: `${scalable.why ?? ''}; this follows from Stoppable (${ignored.join(', ')} ignored SIGTERM until killed): fix that first`,
+      };
+    return { ...scalable, evidence };
   },
 };
+
+/** Sessions the check's traffic phase saw refused by a replica that had not issued them. */
+function sessionRefusals(f: Facts): { evidence: string[]; problems: string[] } {
+  const evidence: string[] = [];
+  const problems: string[] = [];
+  for (const t of f.tasks) {
+    const s = t.traffic?.sessions;
+    if (!s) continue;
+    evidence.push(
+      `${t.service.name}: ${s.checks} session check(s) through the edge, ${s.byOtherReplica} at another replica than the issuer, ${s.refused} refused there`,
+    );
+    if (s.refused > 0)
+      problems.push(
+        `${t.service.name}: ${s.refused} of ${s.byOtherReplica} session checks at another replica were refused (${s.examples[0] ?? ''})`,
+      );
+  }
+  return { evidence, problems };
+}
 
 /** Ephemeral under chaos: data acknowledged before every replica was replaced is still there. */
 export const chaosEphemeral: Check = (f) =>

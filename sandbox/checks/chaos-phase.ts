@@ -9,6 +9,8 @@ import type { Emit, RehearsalEvent } from '../events.js';
 import type { Plan } from '../plan/types.js';
 import type { ChaosFacts } from './facts/types.js';
 import type { TimelineSample } from './types.js';
+import type { Canaries } from '../traffic/canary.js';
+import type { TrafficOverlays } from '../traffic/task-traffic.js';
 
 /** The seed a check's chaos run is journaled under: its schedule is fixed, not random. */
 export const CHECK_CHAOS_SEED = 2016;
@@ -39,6 +41,10 @@ export interface ChaosPhaseOptions {
   rps?: number;
   /** Where the journals go (default: the sandbox's state folder). */
   journalDir?: string;
+  /** rehearsal.yaml's tasks: their `traffic:` journeys, exactly as `rehearsal chaos` sends them. */
+  overlays?: TrafficOverlays;
+  /** The run's synthetic PHI, for the journeys' placeholders. */
+  canaries?: Canaries;
 }
 
 /**
@@ -87,6 +93,8 @@ export async function runChaosPhase(plan: Plan, o: ChaosPhaseOptions): Promise<C
           mode: 'scenario',
           service: service.name,
           rps: o.rps ?? 20,
+          ...(o.overlays ? { overlays: o.overlays } : {}),
+          ...(o.canaries ? { canaries: o.canaries } : {}),
         },
         { engine: o.engine, emit, signal: o.signal, journalFile: journal },
       );

@@ -1,4 +1,5 @@
 import { finding, needsRunning, replicasOf, type Check } from './judging.js';
+import { causesFor } from './startup-causes.js';
 
 /**
  * Checks of what a replica says over HTTP: names (DNS agnostic) and schemes (Unencrypted), from
@@ -62,14 +63,28 @@ export const HTTP_CHECKS: Record<string, Check> = {
   unencrypted(f) {
     const did =
       "Sent a plain-HTTP request straight to each replica's task port, tried a TLS handshake on it, and sent one with X-Forwarded-Proto: https to see which scheme its absolute URLs use.";
+    // A task that never came up is still probed: a TLS handshake on its port is the cause.
+    const tls = causesFor(f.tasks, 'unencrypted');
+    if (tls.length > 0)
+      return finding(
+        'fail',
+        did,
+        tls.map((c) => c.text),
+        tls.map((c) => c.text).join('; '),
+      );
     const waiting = needsRunning(f, did);
     if (waiting) return waiting;
     const evidence: string[] = [];
     const problems: string[] = [];
     for (const [, r] of replicasOf(f)) {
+      if (r.down) {
+        evidence.push(`${r.name}: not probed, it was no longer running (${r.down})`);
+        continue;
+      }
       if (!r.plainHttp) continue;
       evidence.push(`${r.name}: ${r.plainHttp.detail}`);
-      if (!r.plainHttp.ok)
+      // Refused or reset is a replica not listening (its own requirement's business), not TLS.
+      if (!r.plainHttp.ok && (r.tls?.handshake || /HPE_|parse/i.test(r.plainHttp.detail)))
         problems.push(
           `${r.name} does not speak plain HTTP on its task port (${r.plainHttp.detail})`,
         );
@@ -91,8 +106,14 @@ export const HTTP_CHECKS: Record<string, Check> = {
       }
     }
     if (evidence.length === 0) return finding('not-applicable', did, [], 'no task serves HTTP');
-    return problems.length > 0
-      ? finding('fail', did, evidence, problems.join('; '))
-      : finding('pass', did, evidence);
+    if (problems.length > 0) return finding('fail', did, evidence, problems.join('; '));
+    if (!replicasOf(f).some(([, r]) => r.plainHttp))
+      return finding(
+        'not-checked',
+        did,
+        evidence,
+        'not checked, because no replica was still running to probe (see Compute constrained or Self-bootstrapped for why they died); it is checked once a replica stays up',
+      );
+    return finding('pass', did, evidence);
   },
 };

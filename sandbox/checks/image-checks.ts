@@ -1,4 +1,11 @@
-import { LARGE_IMAGE_BYTES, PAYLOAD_FILE_BYTES, finding, mib, type Check } from './judging.js';
+import {
+  LARGE_IMAGE_BYTES,
+  PAYLOAD_FILE_BYTES,
+  finding,
+  imageFailure,
+  mib,
+  type Check,
+} from './judging.js';
 
 /** Checks read from the images: containerized, platform, data payloads. */
 export const IMAGE_CHECKS: Record<string, Check> = {
@@ -14,12 +21,11 @@ export const IMAGE_CHECKS: Record<string, Check> = {
       evidence.push(
         `${t.service.name}: ${t.service.image.tag} (${t.image.id.slice(7, 19)}), ${t.image.os}/${t.image.architecture}, ${mib(t.image.sizeBytes)}, ${t.replicas.length} replica(s) ran`,
       );
+      // A replica that started and then failed is the image running: why it failed belongs to
+      // the requirement its cause is about (sandbox/checks/startup-causes.ts), not to this one.
       if (t.image.os !== 'linux')
         failures.push(`${t.service.name}: the image is for ${t.image.os}, not linux`);
-      else if (t.replicas.length === 0 && f.bootstrap.ok === false)
-        failures.push(
-          `${t.service.name}: no replica of the image ran (${f.bootstrap.error ?? 'unknown'})`,
-        );
+      else if (imageFailure(f, t)) failures.push(`${t.service.name}: ${imageFailure(f, t)}`);
     }
     return failures.length > 0
       ? finding('fail', did, [...evidence, ...failures], failures.join('; '))

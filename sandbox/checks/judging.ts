@@ -1,6 +1,7 @@
-import type { ContainerProcess } from '../engine/engine.js';
+import type { ContainerProcess, FileChange } from '../engine/engine.js';
 import type { Facts, ReplicaFacts, TaskFacts } from './facts/types.js';
 import type { Finding } from './types.js';
+import { allCauses, CAUSE_REQUIREMENT } from './startup-causes.js';
 
 /** What verdict functions share: thresholds, the finding constructor and fact helpers. */
 /** Paths a container may write to without keeping data: temporary and runtime directories. */
@@ -33,6 +34,37 @@ export type Check = (f: Facts) => Finding;
 /** Replicas that were running when facts were gathered, over every task. */
 export const replicasOf = (f: Facts): [TaskFacts, ReplicaFacts][] =>
   f.tasks.flatMap((t) => t.replicas.map((r) => [t, r] as [TaskFacts, ReplicaFacts]));
+
+/**
+ * The files a replica wrote that hold data it would lose when replaced: not deleted, not in a
+ * temporary folder, not a log (by path, or by repeating the service's own output lines), not put
+ * there by Rehearsal, and a folder only when nothing under it changed. Ephemeral's evidence.
+ */
+export function persistentFiles(t: TaskFacts, r: ReplicaFacts): FileChange[] {
+  const logs = new Set(r.logLikeFiles ?? []);
+  const ours = injected(t);
+  return r.changes.filter(
+    (c) =>
+      c.kind !== 'deleted' &&
+      !r.changes.some((o) => o !== c && o.path.startsWith(`${c.path}/`)) &&
+      !TEMPORARY.test(c.path) &&
+      !LOG_FILE.test(c.path) &&
+      !logs.has(c.path) &&
+      !ours.has(c.path),
+  );
+}
+
+/**
+ * Why the engine could not build, pull or start this task's image, when that is what stopped the
+ * sandbox: Containerized's finding, and the reason every other requirement was not checked.
+ */
+export function imageFailure(f: Facts, t: TaskFacts): string | undefined {
+  const e = f.bootstrap.ok ? undefined : f.bootstrap.error;
+  if (!e) return undefined;
+  if (e.includes('the engine would not start') && e.includes(`-${t.service.name}-`)) return e;
+  if (/the (build|pull) of /.test(e) && e.includes(`${t.service.image.tag} failed`)) return e;
+  return undefined;
+}
 
 /** Files Rehearsal itself put into each replica (trust store, CA), and their folders. */
 export function injected(t: TaskFacts): Set<string> {
@@ -73,13 +105,29 @@ export function withoutProbes(sample: ContainerProcess[], t: TaskFacts): Contain
   return sample.filter((p) => tree.has(p.pid));
 }
 
-/** "Not checked" when the sandbox never came up: the evidence a check needs does not exist. */
+/**
+ * "Not checked" when the sandbox never came up: the evidence a check needs does not exist. The
+ * reason names the diagnosed cause and the requirement it belongs to (sandbox/checks/startup-causes.ts).
+ */
 export function needsRunning(f: Facts, did: string): Finding | undefined {
   if (f.bootstrap.ok && replicasOf(f).length > 0) return undefined;
+  const causes = allCauses(f.tasks).filter((c) => c.kind !== 'not-started');
+  const why = causes.length
+    ? causes.map((c) => `${c.text}; see ${requirementTitle(CAUSE_REQUIREMENT[c.kind])}`).join('; ')
+    : `${f.bootstrap.error ?? 'no replica ran'}; see Self-bootstrapped`;
   return finding(
     'not-checked',
     did,
     [],
-    `the sandbox did not come up (${f.bootstrap.error ?? 'no replica ran'}); see Self-bootstrapped`,
+    `not checked, because the sandbox did not come up (${why}); it is checked once every task is healthy`,
   );
 }
+
+const TITLES: Record<string, string> = {
+  containerized: 'Containerized',
+  unencrypted: 'Unencrypted',
+  'compute-constrained': 'Compute constrained',
+  'not-hardware-dependent': 'Not hardware dependent',
+  'self-bootstrapped': 'Self-bootstrapped',
+};
+const requirementTitle = (id: string | undefined) => (id ? (TITLES[id] ?? id) : 'the report');

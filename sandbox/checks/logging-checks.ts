@@ -1,4 +1,11 @@
-import { LOG_FILE, finding, needsRunning, replicasOf, type Check } from './judging.js';
+import {
+  LOG_FILE,
+  finding,
+  needsRunning,
+  persistentFiles,
+  replicasOf,
+  type Check,
+} from './judging.js';
 
 /** Checks of what replicas print and write: stdout, log files, PHI. */
 export const LOGGING_CHECKS: Record<string, Check> = {
@@ -28,7 +35,11 @@ export const LOGGING_CHECKS: Record<string, Check> = {
     const evidence: string[] = [];
     const problems: string[] = [];
     for (const [, r] of replicasOf(f)) {
-      const logs = r.changes.filter((c) => c.kind !== 'deleted' && LOG_FILE.test(c.path));
+      const logs = r.changes.filter(
+        (c) =>
+          c.kind !== 'deleted' &&
+          (LOG_FILE.test(c.path) || (r.logLikeFiles ?? []).includes(c.path)),
+      );
       evidence.push(
         `${r.name}: ${logs.length} log file(s)${
           logs.length
@@ -47,20 +58,47 @@ export const LOGGING_CHECKS: Record<string, Check> = {
   },
 
   'no-phi-in-logs'(f) {
-    const did = `Planted a synthetic patient name in requests and the smoke test, then searched every replica's output for it.`;
+    const did = `Sent synthetic PHI (a patient name, MRN, birth date, phone, e-mail) in each task's journeys and its smoke test, then searched every replica's stdout, stderr and every file it wrote (docker diff) for it.`;
     const waiting = needsRunning(f, did);
     if (waiting) return waiting;
     const evidence: string[] = [];
     const problems: string[] = [];
-    for (const [, r] of replicasOf(f)) {
-      evidence.push(`${r.name}: ${r.canaryLines.length} line(s) with the planted name`);
-      if (r.canaryLines.length > 0)
-        problems.push(
-          `${r.name} logged the planted patient name: ${r.canaryLines[0]!.slice(0, 160)}`,
+    const unsearched: string[] = [];
+    for (const t of f.tasks)
+      for (const p of t.traffic?.planted ?? []) evidence.push(`${t.service.name}: ${p}`);
+    for (const [t, r] of replicasOf(f)) {
+      // PHI in a data file the service keeps is that file's problem (Ephemeral), not a log's.
+      const data = persistentFiles(t, r).map((c) => `${c.path}:`);
+      const inData = (r.canaryFiles ?? []).filter((l) => data.some((d) => l.startsWith(d)));
+      const files = (r.canaryFiles ?? []).filter((l) => !inData.includes(l));
+      if (inData.length > 0)
+        evidence.push(
+          `${r.name}: synthetic PHI in ${inData.length} line(s) of data files it kept (${inData[0]!.slice(0, 120)}): not a log; judged under Ephemeral`,
         );
+      evidence.push(
+        `${r.name}: ${r.canaryLines.length} output line(s) and ${files.length} written file line(s) with synthetic PHI`,
+      );
+      if (r.canaryLines.length > 0)
+        problems.push(`${r.name} logged synthetic PHI: ${r.canaryLines[0]!.slice(0, 200)}`);
+      if (files.length > 0) problems.push(`${r.name} wrote synthetic PHI to ${files[0]!}`);
+      if (r.filesUnsearched) unsearched.push(`${r.name}: ${r.filesUnsearched}`);
     }
-    return problems.length > 0
-      ? finding('fail', did, evidence, problems.join('; '))
-      : finding('pass', did, evidence);
+    if (problems.length > 0) return finding('fail', did, evidence, problems.join('; '));
+    const sent = f.tasks.filter((t) => t.traffic && t.traffic.sent > 0);
+    if (sent.length === 0 && !f.tasks.some((t) => t.smoke))
+      return finding(
+        'not-checked',
+        did,
+        evidence,
+        'no request carried synthetic PHI (no HTTP task behind the edge, no smoke test): declare `health: { path }` or `smoke: { command }` in rehearsal.yaml',
+      );
+    if (unsearched.length > 0)
+      return finding(
+        'not-checked',
+        did,
+        [...evidence, ...unsearched],
+        `the output holds no synthetic PHI, but the files written could not be searched (${unsearched[0]}): add \`head\` (coreutils or busybox) to the image`,
+      );
+    return finding('pass', did, evidence);
   },
 };

@@ -1,5 +1,5 @@
 import type { ReplicaNetwork } from './facts/netwatch.js';
-import { finding, needsRunning, type Check } from './judging.js';
+import { finding, needsRunning, replicasOf, type Check } from './judging.js';
 
 /** What one replica tried, in a line: sandbox destinations named, others as address:port. */
 export function describeNetwork(n: ReplicaNetwork): string {
@@ -29,9 +29,32 @@ export const NETWORK_CHECKS: Record<string, Check> = {
       "Captured, in each replica's network namespace (tcpdump in a sidecar), every TCP connection it opened and every DNS name it asked for during the run; the sandbox's own services (database, identity provider, collector, edge) are expected, anything else is not.";
     const waiting = needsRunning(f, did);
     if (waiting) return waiting;
-    const watched = f.tasks.flatMap((t) => t.network?.replicas ?? []);
-    if (watched.length === 0) return finding('not-checked', did, [], 'no replica was watched');
-    const evidence = watched.map(describeNetwork);
+    // A replica that died mid-run leaves its namespace to whoever gets its address next: what
+    // was captured there is no evidence of what the service tried (the death is its own finding).
+    const dead = new Map(
+      replicasOf(f)
+        .filter(([, r]) => r.down)
+        .map(([, r]) => [r.name, r.down!] as const),
+    );
+    const all = f.tasks.flatMap((t) => t.network?.replicas ?? []);
+    const watched = all.filter((n) => !dead.has(n.replica));
+    if (all.length === 0) return finding('not-checked', did, [], 'no replica was watched');
+    const evidence = [
+      ...watched.map(describeNetwork),
+      ...all
+        .filter((n) => dead.has(n.replica))
+        .map(
+          (n) =>
+            `${n.replica}: its capture is not judged, it died during the run (${dead.get(n.replica)}; see Compute constrained)`,
+        ),
+    ];
+    if (watched.length === 0)
+      return finding(
+        'not-checked',
+        did,
+        evidence,
+        'not checked, because every watched replica died during the run (see Compute constrained); it is checked once a replica stays up',
+      );
     const bad = watched
       .map((n) => [n.replica, outside(n)] as const)
       .filter(([, list]) => list.length > 0)

@@ -8,6 +8,7 @@ import { down } from '../sandbox/down.js';
 import { VERSION } from '../version.js';
 import { REQUIREMENTS } from './catalogue.js';
 import { runChaosPhase } from './chaos-phase.js';
+import { withCheckableHint } from './checkable.js';
 import { gatherFacts } from './facts/gather.js';
 import type { Facts } from './facts/types.js';
 import type { CheckResult, Finding, ProfileJudgement, Report, Verdict } from './types.js';
@@ -53,7 +54,7 @@ export function judge(facts: Facts): CheckResult[] {
         why: NOT_IN_THIS_RUN[req.id] ?? 'no check exists for it',
       };
     }
-    return { ...req, ...f, ms: Date.now() - started };
+    return { ...req, ...withCheckableHint(req.id, f), ms: Date.now() - started };
   });
 }
 
@@ -118,6 +119,8 @@ export async function runChecks(plan: Plan, options: CheckRunOptions): Promise<R
         emit,
         signal: options.signal ?? new AbortController().signal,
         timeline: facts.timeline,
+        overlays: options.loaded.taskOverlays,
+        ...(facts.canaries ? { canaries: facts.canaries } : {}),
         ...(options.journalDir ? { journalDir: options.journalDir } : {}),
       });
   } finally {

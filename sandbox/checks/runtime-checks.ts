@@ -1,17 +1,31 @@
 import {
   FAILED_SHARE,
   INIT_SHIM,
-  LOG_FILE,
   MEMORY_SHARE,
-  TEMPORARY,
   finding,
-  injected,
+  persistentFiles,
   mib,
   needsRunning,
   replicasOf,
   withoutProbes,
   type Check,
 } from './judging.js';
+import type { TaskFacts } from './facts/types.js';
+import { causesFor } from './startup-causes.js';
+
+/**
+ * Why a task's failed smoke test is another requirement's finding, if it is: every replica died
+ * (an OOM kill: Compute constrained), or its session was refused by a replica that did not issue
+ * it while the traffic phase saw the same (Dynamically scalable).
+ */
+function smokeFailureCause(t: TaskFacts, output: string[]): string | undefined {
+  const down = t.replicas.filter((r) => r.down);
+  if (t.replicas.length > 0 && down.length === t.replicas.length)
+    return `every replica had died (${down[0]!.down}; see Compute constrained)`;
+  if ((t.traffic?.sessions?.refused ?? 0) > 0 && output.some((l) => /\b40[13]\b/.test(l)))
+    return 'a replica refused a session another one issued (see Dynamically scalable)';
+  return undefined;
+}
 
 /** Checks of the running sandbox: bootstrapping, traffic, processes, hosts, memory, stopping. */
 export const RUNTIME_CHECKS: Record<string, Check> = {
@@ -28,17 +42,8 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
     const waiting = needsRunning(f, did);
     if (!waiting) {
       for (const [t, r] of replicasOf(f)) {
-        // Log files are the logging check's finding, not a second one here.
-        const kept = r.changes.filter(
-          (c) =>
-            c.kind !== 'deleted' &&
-            !TEMPORARY.test(c.path) &&
-            !LOG_FILE.test(c.path) &&
-            !injected(t).has(c.path),
-        );
-        const files = kept.filter(
-          (c) => !kept.some((o) => o !== c && o.path.startsWith(`${c.path}/`)),
-        );
+        // Log files are Logging's finding, not a second one here (judging.ts).
+        const files = persistentFiles(t, r);
         evidence.push(
           `${r.name}: ${r.changes.length} change(s), ${files.length} outside temporary paths`,
         );
@@ -71,19 +76,29 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
       );
     const evidence: string[] = [];
     const failures: string[] = [];
+    const explained: string[] = [];
     for (const t of declared) {
       const s = t.smoke!;
       evidence.push(
         `${t.service.name}: \`${s.command.join(' ')}\` exited ${s.exitCode} after ${(s.ms / 1000).toFixed(1)} s`,
       );
       evidence.push(...s.output.slice(-8).map((l) => `  │ ${l}`));
-      if (s.timedOut) failures.push(`${t.service.name}'s smoke test did not finish in time`);
+      const because = smokeFailureCause(t, s.output);
+      if ((s.timedOut || s.exitCode !== 0) && because)
+        explained.push(`${t.service.name}'s smoke test exited ${s.exitCode}, because ${because}`);
+      else if (s.timedOut) failures.push(`${t.service.name}'s smoke test did not finish in time`);
       else if (s.exitCode !== 0)
         failures.push(`${t.service.name}'s smoke test exited ${s.exitCode}`);
     }
-    return failures.length > 0
-      ? finding('fail', did, evidence, failures.join('; '))
-      : finding('pass', did, evidence);
+    if (failures.length > 0) return finding('fail', did, evidence, failures.join('; '));
+    if (explained.length > 0)
+      return finding(
+        'not-checked',
+        did,
+        evidence,
+        `not checked, because the smoke test's failure follows from another requirement's: ${explained.join('; ')}; fix that and it is checked again`,
+      );
+    return finding('pass', did, evidence);
   },
 
   'horizontally-scaled'(f) {
@@ -154,6 +169,7 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
       "Compared each task's declared memory_maximum with the limit the engine enforced and the peak memory sampled under load; looked for OOM kills.";
     const evidence: string[] = [];
     const problems: string[] = [];
+    for (const c of causesFor(f.tasks, 'compute-constrained')) problems.push(c.text);
     for (const t of f.tasks) {
       if (t.declaredMemoryBytes === undefined)
         problems.push(`${t.service.name} declares no memory_maximum`);
@@ -178,26 +194,6 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
       : finding('pass', did, evidence);
   },
 
-  'self-bootstrapped'(f) {
-    const did = `Started the sandbox from nothing (an empty database) and waited, without intervention, for every replica to be healthy (budget ${f.bootstrapBudgetMs / 1000} s).`;
-    const evidence = [`healthy after ${(f.bootstrap.ms / 1000).toFixed(1)} s`];
-    if (!f.bootstrap.ok)
-      return finding(
-        'fail',
-        did,
-        [f.bootstrap.error ?? 'not healthy'],
-        `the sandbox did not become healthy by itself: ${f.bootstrap.error ?? 'unknown'}`,
-      );
-    return f.bootstrap.ms > f.bootstrapBudgetMs
-      ? finding(
-          'fail',
-          did,
-          evidence,
-          `bootstrapping took longer than ${f.bootstrapBudgetMs / 1000} s`,
-        )
-      : finding('pass', did, evidence);
-  },
-
   stoppable(f) {
     const did = `Stopped one replica of each task with SIGTERM and timed it against the ${f.stopBudgetSeconds} s budget of profile ${f.profile}.`;
     const waiting = needsRunning(f, did);
@@ -207,6 +203,13 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
     const unknown: string[] = [];
     for (const t of f.tasks) {
       if (!t.stop) continue;
+      if (t.stop.notRunning) {
+        unknown.push(t.stop.replica);
+        evidence.push(
+          `${t.stop.replica}: not timed, it had already stopped (${t.stop.notRunning}) before SIGTERM`,
+        );
+        continue;
+      }
       if (t.stop.error) {
         evidence.push(`${t.stop.replica}: the engine could not stop it: ${t.stop.error}`);
         continue;
@@ -234,7 +237,9 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
         'not-checked',
         did,
         evidence,
-        `${unknown.join(', ')} was killed at the run's shorter budget; run the check under profile ${f.profile} to time it against ${f.stopBudgetSeconds} s`,
+        f.tasks.some((t) => t.stop?.notRunning)
+          ? `not checked, because ${unknown.join(', ')} had already died before SIGTERM (see Compute constrained); it is timed once a replica stays up`
+          : `${unknown.join(', ')} was killed at the run's shorter budget; run the check under profile ${f.profile} to time it against ${f.stopBudgetSeconds} s`,
       );
     return problems.length > 0
       ? finding('fail', did, evidence, problems.join('; '))
@@ -265,21 +270,5 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
           `${missing.join(', ')}: no health endpoint declared (only "/" is probed); declare \`health: { path }\` in rehearsal.yaml`,
         )
       : finding('pass', did, evidence);
-  },
-
-  'not-hardware-dependent'(f) {
-    const did =
-      'Ran every replica as Rehearsal always does — no devices, no privileged mode, no host paths — and required it to become healthy and serve.';
-    if (!f.bootstrap.ok)
-      return finding(
-        'fail',
-        did,
-        [f.bootstrap.error ?? ''],
-        `the service did not become healthy without devices, privileges or host paths: ${f.bootstrap.error ?? 'unknown'}`,
-      );
-    const evidence = replicasOf(f).map(
-      ([, r]) => `${r.name}: healthy without devices, privileges or host mounts`,
-    );
-    return finding('pass', did, evidence);
   },
 };

@@ -29,7 +29,13 @@ export const TRACE_CHECKS: Record<string, Check> = {
         `${name}: ${x.sent} request(s) sent with trace ids, ${x.spansReceived} span(s) received by the collector, ${x.matched} trace id(s) matched (${x.parentMatched} with the edge's span as parent)${x.variables.length ? `; ${x.variables.join(', ')}` : ''}`,
         ...x.examples.map((e) => `${name}: ${e}`),
       );
-      if (x.error) {
+      // A task whose replicas all died answers no trace: that is Compute constrained's finding.
+      const down = t.replicas.filter((r) => r.down);
+      if (t.replicas.length > 0 && down.length === t.replicas.length)
+        unread.push(
+          `${name}: not checked, because every replica had died (${down[0]!.down}; see Compute constrained); it is checked once a replica stays up`,
+        );
+      else if (x.error) {
         evidence.push(`${name}: ${x.error}`);
         unread.push(`${name}: ${x.error}`);
       } else if (x.sent === 0 || x.answered === 0)

@@ -6,6 +6,7 @@ import type { Check } from './judging.js';
 import { LOGGING_CHECKS } from './logging-checks.js';
 import { NETWORK_CHECKS } from './network-checks.js';
 import { RUNTIME_CHECKS } from './runtime-checks.js';
+import { STARTUP_CHECKS } from './startup-checks.js';
 import { TRACE_CHECKS } from './trace-checks.js';
 
 export { FAILED_SHARE, LARGE_IMAGE_BYTES, MEMORY_SHARE, PAYLOAD_FILE_BYTES } from './judging.js';
@@ -14,6 +15,7 @@ export { FAILED_SHARE, LARGE_IMAGE_BYTES, MEMORY_SHARE, PAYLOAD_FILE_BYTES } fro
 export const CHECKS: Record<string, Check> = {
   ...IMAGE_CHECKS,
   ...RUNTIME_CHECKS,
+  ...STARTUP_CHECKS,
   ...HTTP_CHECKS,
   ...LOGGING_CHECKS,
   ...TRACE_CHECKS,

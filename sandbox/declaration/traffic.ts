@@ -10,13 +10,15 @@ import type {
 import { isObject, type JsonObject } from './fields.js';
 import { join } from './pointer.js';
 import type { Problems, Source } from './problems.js';
+import { CANARY_NAMES, CANARY_PLACEHOLDERS } from '../traffic/canary.js';
 
-/** What `{name}` can stand for, and where. */
+/** What `{name}` can stand for, and where (the synthetic PHI anywhere: `check` searches for it). */
 const PLACEHOLDERS = {
   run: 'a name unique to the chaos run',
   seq: 'a number unique to the request within the run',
   key: "the write's unique key (in a write journey, its read and verify)",
   id: 'the acknowledged id (in a write\'s "read" and "verify")',
+  ...CANARY_PLACEHOLDERS,
 } as const;
 type Placeholder = keyof typeof PLACEHOLDERS;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -33,7 +35,7 @@ export function checkTrafficMeaning(
   problems: Problems,
 ): void {
   if (!isObject(traffic)) return;
-  const base: Placeholder[] = ['run', 'seq'];
+  const base: Placeholder[] = ['run', 'seq', ...CANARY_NAMES];
   const check = (value: unknown, at: string, allowed: Placeholder[]): void => {
     if (typeof value === 'string') {
       for (const [, name] of value.matchAll(PLACEHOLDER)) {

@@ -123,9 +123,29 @@ export function runtimeImage(mode: ImageMode): ImageRef {
   };
 }
 
+export const NOTES_SERVICE_IMAGE = `rehearsal/notes-service:${VERSION}`;
+
+/**
+ * The second reference service (Python, PostgreSQL; templates/notes-service): Debian's python3
+ * and psycopg over python:3.12-slim, or over the offline Debian base.
+ */
+export function notesServiceImage(mode: ImageMode): ImageRef {
+  return {
+    tag: NOTES_SERVICE_IMAGE,
+    build: {
+      tag: NOTES_SERVICE_IMAGE,
+      context: templatePath('notes-service'),
+      dockerfile: 'Dockerfile',
+      files: ['Dockerfile', 'app.py', 'store.py', 'faults.py', 'tracing.py', 'smoke.py'],
+      buildArgs: { BASE_IMAGE: mode === 'offline' ? OFFLINE_DEBIAN : 'python:3.12-slim' },
+    },
+  };
+}
+
 /** Images Rehearsal knows how to build, by tag. */
 export function knownBuild(tag: string, mode: ImageMode): ImageRef | undefined {
   if (tag === REFERENCE_SERVICE_IMAGE) return referenceServiceImage(mode);
+  if (tag === NOTES_SERVICE_IMAGE) return notesServiceImage(mode);
   if (tag === RUNTIME_IMAGE) return runtimeImage(mode);
   return undefined;
 }

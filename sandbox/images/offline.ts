@@ -8,6 +8,7 @@ import type { Emit } from '../events.js';
 import { ensureImage } from '../sandbox/images.js';
 import {
   OFFLINE_DEBIAN,
+  notesServiceImage,
   offlineBaseBuilds,
   referenceServiceImage,
   runtimeImage,
@@ -24,7 +25,8 @@ export interface OfflineBuildOptions {
 /**
  * Builds every image the demo and the tests need without any registry: a Debian bookworm base
  * made with debootstrap from Debian's mirror, then Node.js, PostgreSQL, MariaDB and Redis on it
- * from Debian packages, then the reference service over the offline Node.js image.
+ * from Debian packages, then the reference services (the Patient API over the offline Node.js
+ * image, the Python notes service over the Debian base).
  */
 export async function buildOfflineImages(options: OfflineBuildOptions): Promise<string[]> {
   const { engine, emit, signal } = options;
@@ -51,7 +53,11 @@ export async function buildOfflineImages(options: OfflineBuildOptions): Promise<
     built.push(build.tag);
   }
   // Rehearsal's own images carry this checkout's bundles: rebuilt whenever those changed.
-  for (const image of [referenceServiceImage('offline'), runtimeImage('offline')]) {
+  for (const image of [
+    referenceServiceImage('offline'),
+    notesServiceImage('offline'),
+    runtimeImage('offline'),
+  ]) {
     await ensureImage(engine, image, emit, signal, { force: Boolean(options.force) });
     built.push(image.tag);
   }

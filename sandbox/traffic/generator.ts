@@ -14,6 +14,8 @@ import { Ledger, type WriteCheck, type WriteRecord } from './ledger.js';
 import type { PersonaToken } from './persona-token.js';
 import { verifyWrite } from './verify-write.js';
 import { WebSocketTraffic } from './websocket-traffic.js';
+import type { Canaries } from './canary.js';
+import { plantRequest, type Planting } from './plant.js';
 
 export interface TrafficOptions {
   target: EdgeTarget;
@@ -31,6 +33,10 @@ export interface TrafficOptions {
   maxRequests: number;
   /** Fills `{run}`: tags this run's data, so checks find only it. */
   runId: string;
+  /** Fills `{patient_name}`, `{mrn}`, …: the synthetic PHI `check` searches the logs for. */
+  canaries?: Canaries;
+  /** Plants the canaries in requests whose journeys use no placeholder for them. */
+  plant?: Planting;
   onSample?: (s: TrafficSample) => void;
   sampleEveryMs?: number;
   timeoutMs?: number;
@@ -169,6 +175,8 @@ export class TrafficGenerator {
     const t0 = this.now();
     let reply: EdgeReply | undefined;
     let cause: string | undefined;
+    if (this.o.plant && this.o.canaries)
+      req = plantRequest(req, journey, this.o.canaries, this.o.plant);
     try {
       reply = await this.client.send(req.method, req.path, {
         ...(req.body ? { raw: req.body } : {}),
@@ -196,7 +204,12 @@ export class TrafficGenerator {
   }
 
   private fill(extra: Partial<Fill> = {}): Fill {
-    return { run: this.o.runId, seq: ++this.requestSeq, ...extra };
+    return {
+      run: this.o.runId,
+      seq: ++this.requestSeq,
+      ...(this.o.canaries ? { canaries: this.o.canaries } : {}),
+      ...extra,
+    };
   }
 
   private async step(s: Step): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Canaries } from './canary.js';
 import type {
   JourneyDeclaration,
   PersonaDeclaration,
@@ -111,12 +112,19 @@ export interface Fill {
   seq: number;
   key?: string;
   id?: string;
+  /** The run's synthetic PHI, for `{patient_name}`, `{mrn}`, `{birth_date}`, `{phone}`, `{email}`. */
+  canaries?: Canaries;
 }
 
-/** Replaces `{run}`, `{seq}`, `{key}` and `{id}` in a string (URL-encoded when `encode`). */
+const PLACEHOLDER = /\{(run|seq|key|id|patient_name|mrn|birth_date|phone|email)\}/g;
+
+/** Replaces the placeholders in a string (URL-encoded when `encode`). */
 export function fillText(text: string, fill: Fill, encode = false): string {
-  return text.replace(/\{(run|seq|key|id)\}/g, (whole, name: keyof Fill) => {
-    const v = fill[name];
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    const v =
+      name in (fill.canaries ?? {})
+        ? fill.canaries![name as keyof Canaries]
+        : fill[name as 'run' | 'seq' | 'key' | 'id'];
     if (v === undefined) return whole;
     return encode ? encodeURIComponent(String(v)) : String(v);
   });

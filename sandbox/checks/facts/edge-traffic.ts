@@ -1,90 +1,141 @@
-/** The check's traffic through the TLS edge: a bounded run of GETs with a planted canary. */
+/**
+ * The check's traffic through the TLS edge: the task's journeys (rehearsal.yaml's `traffic:`,
+ * else the defaults, exactly as `rehearsal chaos` sends them), carrying the run's synthetic PHI.
+ */
+import { randomBytes } from 'node:crypto';
 import type { Engine } from '../../engine/engine.js';
 import type { Plan, ServicePlan } from '../../plan/types.js';
 import { adminCall, edgeAdmin } from '../../sandbox/edge-admin.js';
 import { listReplicas } from '../../sandbox/replicas.js';
+import { usesCanaryPlaceholder, type Canaries } from '../../traffic/canary.js';
 import { EdgeClient, edgeTarget } from '../../traffic/edge-client.js';
+import { TrafficGenerator } from '../../traffic/generator.js';
+import { hasWrites, type TrafficSpec } from '../../traffic/journeys.js';
+import { newPlanting, type Planting } from '../../traffic/plant.js';
+import { taskTrafficSpec, type TrafficOverlays } from '../../traffic/task-traffic.js';
 import type { TimelineSample } from '../types.js';
+import { trialPlanting } from './plant-trial.js';
 import type { TrafficFacts } from './types.js';
 
-/** A bounded run of GETs through the edge; who served each comes from the edge's own counters. */
+/**
+ * A bounded run (`count` requests, at most 20 s) of the task's journeys: who served each comes
+ * from the edge's own counters; sessions issued by one replica and refused by another are kept
+ * apart from failures (they are Dynamically scalable's evidence, not Horizontally scaled's).
+ */
 export async function traffic(
   plan: Plan,
   engine: Engine,
   s: ServicePlan,
-  canary: string,
+  canaries: Canaries,
   count: number,
   timeline: TimelineSample[],
+  overlays?: TrafficOverlays,
 ): Promise<TrafficFacts | undefined> {
   const target = edgeTarget(plan, s.name);
   if (!target || !s.probe) return undefined;
+  const spec = taskTrafficSpec(plan, s, overlays);
   const admin = await edgeAdmin(plan, engine);
   const before = admin ? await servedByIp(admin, s.name) : new Map<string, number>();
-  const client = new EdgeClient(target, 4);
-  const facts: TrafficFacts = { sent: 0, ok: 0, failed: 0, byReplica: {}, errors: {} };
-  const deadline = Date.now() + 20_000;
-  const path = `${s.probe.path}${s.probe.path.includes('?') ? '&' : '?'}name=${canary}`;
-  let bucket = { at: Date.now(), ok: 0, failed: 0, ms: [] as number[] };
-  const record = (ok: boolean, ms: number) => {
-    if (Date.now() - bucket.at >= 1000) {
-      flush();
-      bucket = { at: Date.now(), ok: 0, failed: 0, ms: [] };
+  const names = await replicaNames(plan, engine, s.name);
+  const runId = `rc${randomBytes(4).toString('hex')}`;
+  const declaredPhi = usesCanaryPlaceholder([spec.journeys, spec.session ?? null]);
+  let plant: Planting | undefined;
+  let planted: string[];
+  if (declaredPhi) planted = ['the declared journeys carry the canaries ({patient_name}, …)'];
+  else {
+    plant = newPlanting();
+    const client = new EdgeClient(target, 2);
+    try {
+      planted = await trialPlanting(client, spec, plant, canaries, runId);
+    } finally {
+      client.close();
     }
-    if (ok) bucket.ok++;
-    else bucket.failed++;
-    bucket.ms.push(ms);
-  };
-  const flush = () => {
-    const sorted = bucket.ms.sort((a, b) => a - b);
-    const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
-    timeline.push({
-      at: bucket.at,
-      kind: 'traffic',
-      ok: bucket.ok,
-      failed: bucket.failed,
-      p99Ms: p99,
-    });
-  };
-  try {
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (facts.sent < count && Date.now() < deadline) {
-          facts.sent++;
-          const began = Date.now();
-          try {
-            const r = await client.send('GET', path, {
-              timeoutMs: 5000,
-              headers: { 'x-patient-name': canary },
-            });
-            record(r.status < 500, Date.now() - began);
-            if (r.status < 500) facts.ok++;
-            else {
-              facts.failed++;
-              facts.errors[`HTTP ${r.status}`] = (facts.errors[`HTTP ${r.status}`] ?? 0) + 1;
-            }
-          } catch (err) {
-            record(false, Date.now() - began);
-            facts.failed++;
-            const code = (err as NodeJS.ErrnoException).code ?? 'error';
-            facts.errors[code] = (facts.errors[code] ?? 0) + 1;
-          }
-        }
-      }),
-    );
-  } finally {
-    client.close();
-    flush();
   }
+  const generator = new TrafficGenerator({
+    target,
+    spec,
+    replicaOfBackend: (a) => names.get(a.split(':')[0] ?? a),
+    rps: 30,
+    concurrency: 4,
+    durationMs: 20_000,
+    maxRequests: count,
+    runId,
+    canaries,
+    ...(plant ? { plant } : {}),
+    onSample: (x) => {
+      const failed = Object.values(x.errors).reduce((a, b) => a + b, 0);
+      timeline.push({
+        at: Date.now(),
+        kind: 'traffic',
+        ok: x.requests - failed,
+        failed,
+        p99Ms: x.p99Ms,
+      });
+    },
+  });
+  try {
+    await generator.run();
+  } finally {
+    generator.close();
+  }
+  const facts = summarise(generator, spec, planted);
   if (admin) {
     const after = await servedByIp(admin, s.name);
-    const names = new Map<string, string>();
-    for (const r of await listReplicas(engine, plan.sandboxId, s.name)) {
-      const ip = (await engine.inspectContainer(r.id).catch(() => undefined))?.ipAddress;
-      if (ip) names.set(ip, r.name);
-    }
     for (const [ip, n] of after) facts.byReplica[names.get(ip) ?? ip] = n - (before.get(ip) ?? 0);
   }
   return facts;
+}
+
+/** The generator's figures as facts: session refusals by another replica counted on their own. */
+function summarise(g: TrafficGenerator, spec: TrafficSpec, planted: string[]): TrafficFacts {
+  const refused = g.ledger.sessions.filter(
+    (u) => !u.persona && u.replica !== u.issuer && (u.status === 401 || u.status === 403),
+  );
+  const sessionChecks = g.ledger.sessions.filter((u) => !u.persona);
+  const errors = { ...g.figures.total.errors };
+  let failed = Object.values(errors).reduce((a, b) => a + b, 0);
+  for (const r of refused) {
+    const k = `HTTP ${r.status}`;
+    if (errors[k]) {
+      errors[k]--;
+      failed--;
+      if (errors[k] === 0) delete errors[k];
+    }
+  }
+  const sent = g.figures.total.requests;
+  return {
+    sent,
+    ok: sent - failed - refused.length,
+    failed,
+    byReplica: {},
+    errors,
+    origin: spec.origin,
+    journeys: Object.entries(g.journeys).map(([name, c]) => `${name} ${c.ok}/${c.sent}`),
+    writes: hasWrites(spec),
+    ...(spec.session
+      ? {
+          sessions: {
+            checks: sessionChecks.length,
+            byOtherReplica: sessionChecks.filter((u) => u.replica !== u.issuer).length,
+            refused: refused.length,
+            examples: refused
+              .slice(0, 3)
+              .map((u) => `issued by ${u.issuer}, refused by ${u.replica} (HTTP ${u.status})`),
+          },
+        }
+      : {}),
+    planted,
+  };
+}
+
+/** Edge backend address → replica container name. */
+async function replicaNames(plan: Plan, engine: Engine, service: string) {
+  const names = new Map<string, string>();
+  for (const r of await listReplicas(engine, plan.sandboxId, service)) {
+    const ip = (await engine.inspectContainer(r.id).catch(() => undefined))?.ipAddress;
+    if (ip) names.set(ip, r.name);
+  }
+  return names;
 }
 
 export async function servedByIp(

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { LoadedDeclaration } from '../../declaration/types.js';
 import type { ContainerProcess, Engine } from '../../engine/engine.js';
@@ -17,7 +16,9 @@ import { sandboxMap, startNetwatch, type Netwatch } from './netwatch.js';
 import { offlineFacts, type OfflineFacts } from './offline.js';
 import { replicaFacts, sampleMemory } from './replica.js';
 import { FOREIGN_LOCALE, foreignLocaleSmoke, smokeTest } from './smoke.js';
+import { startupFacts } from './startup.js';
 import { ensureCollector, traceFacts } from './traces.js';
+import { makeCanaries } from '../../traffic/canary.js';
 import type { Facts, TaskFacts } from './types.js';
 
 export interface GatherOptions {
@@ -40,7 +41,8 @@ export interface GatherOptions {
 export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<Facts> {
   const { engine, emit, signal } = options;
   const budget = options.bootstrapBudgetMs ?? 180_000;
-  const canary = `Canary${randomBytes(5).toString('hex')}`;
+  const canaries = makeCanaries();
+  const canary = canaries.patient_name;
   const tasks = plan.services.filter((s) => s.role === 'task');
   const timeline: TimelineSample[] = [];
   const step = (text: string) => {
@@ -79,6 +81,9 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
   facts.push(
     ...(await Promise.all(tasks.map((s) => imageFacts(engine, s, step, scans, scanLimit)))),
   );
+  // Diagnosed before anything is judged: each requirement gets only the cause that belongs to it.
+  if (!bootstrap.ok)
+    for (const t of facts) t.startup = await startupFacts(engine, plan.sandboxId, t.service);
   const running = new Map<string, Replica[]>();
   for (const s of tasks) running.set(s.name, await runningReplicas(engine, plan, s.name));
 
@@ -97,7 +102,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     const watches = new Map<string, Netwatch[]>();
     for (const [service, list] of running)
       watches.set(service, await Promise.all(list.map((r) => startNetwatch(plan, engine, r))));
-    step('sending traffic through the TLS edge, with a planted patient name');
+    step("sending each task's journeys through the TLS edge, carrying synthetic PHI");
     const stopSampling = new AbortController();
     const memory = sampleMemory(
       engine,
@@ -117,9 +122,10 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
             plan,
             engine,
             t.service,
-            canary,
+            canaries,
             options.requests ?? 120,
             timeline,
+            options.loaded.taskOverlays,
           );
           t.traces = await traceFacts(plan, engine, t.service);
           const smoke = options.loaded.taskOverlays[t.service.name]?.smokeCommand;
@@ -165,7 +171,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
             engine,
             r,
             t.service,
-            canary,
+            canaries,
             samples.get(r.id) ?? [],
             peaks.get(r.id),
           ),
@@ -176,6 +182,18 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       facts.map(async (t) => {
         const victim = running.get(t.service.name)?.at(-1);
         if (!victim) return;
+        // A replica that already died (an OOM kill) would "stop" at once with 137: not a timing.
+        const was = await engine.inspectContainer(victim.id).catch(() => undefined);
+        if (was && was.state !== 'running') {
+          t.stop = {
+            replica: victim.name,
+            ms: 0,
+            exitCode: was.exitCode,
+            killed: false,
+            notRunning: was.oomKilled ? 'OOM-killed' : `${was.state}, exit code ${was.exitCode}`,
+          };
+          return;
+        }
         step(`stopping ${victim.name} with SIGTERM (budget ${seconds} s)`);
         const start = Date.now();
         try {
@@ -220,6 +238,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     bootstrapBudgetMs: budget,
     ...(identity ? { identity } : {}),
     canary,
+    canaries,
     bootstrap,
     tasks: facts,
     timeline,

@@ -6,6 +6,8 @@ import type { ServicePlan } from '../../plan/types.js';
 import type { Replica } from '../../sandbox/replicas.js';
 import type { TimelineSample } from '../types.js';
 import type { ReplicaFacts } from './types.js';
+import { canariesIn, maskCanaries, type Canaries } from '../../traffic/canary.js';
+import { searchWrittenFiles } from './written-files.js';
 
 const LOG_LINES_READ = 5000;
 
@@ -39,7 +41,7 @@ export async function replicaFacts(
   engine: Engine,
   r: Replica,
   s: ServicePlan,
-  canary: string,
+  canaries: Canaries,
   processSamples: ContainerProcess[][],
   peak: number | undefined,
 ): Promise<ReplicaFacts> {
@@ -47,15 +49,26 @@ export async function replicaFacts(
   const changes = await engine.diffContainer(r.id).catch(() => []);
   let logLines = 0;
   const canaryLines: string[] = [];
+  const output = new Set<string>();
   for await (const l of engine.logs(r.id, { follow: false, tail: LOG_LINES_READ })) {
     logLines++;
-    if (l.text.includes(canary)) canaryLines.push(l.text);
+    output.add(l.text.trim());
+    if (canariesIn(l.text, canaries).length > 0)
+      canaryLines.push(`${l.stream}: ${maskCanaries(l.text, canaries)}`);
   }
+  const files = await searchWrittenFiles(engine, r.id, changes, canaries, output);
   const port = s.probe?.port ?? s.ports[0];
   const hostPort = port !== undefined ? r.published[port] : undefined;
   let plainHttp: ReplicaFacts['plainHttp'];
-  const tls = hostPort ? await tlsProbe('127.0.0.1', hostPort, 5000) : undefined;
-  if (hostPort && s.probe) {
+  // A dead replica answers nothing: its silence says nothing about protocol or TLS.
+  const down =
+    d.state === 'running'
+      ? undefined
+      : d.oomKilled
+        ? 'OOM-killed'
+        : `${d.state}, exit code ${d.exitCode}`;
+  const tls = hostPort && !down ? await tlsProbe('127.0.0.1', hostPort, 5000) : undefined;
+  if (hostPort && s.probe && !down) {
     try {
       const reply = await httpRequest(`http://127.0.0.1:${hostPort}${s.probe.path}`, {
         timeoutMs: 5000,
@@ -77,6 +90,10 @@ export async function replicaFacts(
     changes,
     logLines,
     canaryLines,
+    ...(files.hits.length ? { canaryFiles: files.hits } : {}),
+    ...(files.logLike.length ? { logLikeFiles: files.logLike } : {}),
+    ...(files.error ? { filesUnsearched: files.error } : {}),
+    ...(down ? { down } : {}),
     ...(plainHttp ? { plainHttp } : {}),
     ...(tls ? { tls } : {}),
   };

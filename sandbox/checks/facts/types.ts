@@ -8,6 +8,8 @@ import type { LayerScan } from './layers.js';
 import type { NetworkFacts } from './netwatch.js';
 import type { OfflineFacts } from './offline.js';
 import type { TraceFacts } from './traces.js';
+import type { StartupFacts } from './startup.js';
+import type { Canaries } from '../../traffic/canary.js';
 
 /**
  * What a check run observed, gathered once by sandbox/checks/facts/gather.ts. Each check turns
@@ -22,6 +24,8 @@ export interface Facts {
   bootstrapBudgetMs: number;
   /** The synthetic patient name planted in requests and the smoke test; must never be logged. */
   canary: string;
+  /** Every synthetic PHI value of the run (the name included); none may be logged or written. */
+  canaries?: Canaries;
   /** The sandbox came up from nothing (fresh database) with zero intervention. */
   bootstrap: { ok: boolean; ms: number; error?: string };
   tasks: TaskFacts[];
@@ -79,6 +83,8 @@ export interface TaskFacts {
   traces?: TraceFacts;
   /** Connections and DNS lookups each replica tried during the run (sandbox/checks/facts/netwatch.ts). */
   network?: NetworkFacts;
+  /** Read when the sandbox did not come up: how this task's replicas ended, what its ports said. */
+  startup?: StartupFacts;
 }
 
 export interface ReplicaFacts {
@@ -93,8 +99,16 @@ export interface ReplicaFacts {
   changes: FileChange[];
   /** Output lines seen (stdout and stderr). */
   logLines: number;
-  /** Log lines that contain the canary. */
+  /** Log lines that contain a canary, canaries masked. */
   canaryLines: string[];
+  /** Files the replica wrote (docker diff) that contain a canary: `path:line: text`, masked. */
+  canaryFiles?: string[];
+  /** Written files whose lines repeat the replica's own output: log files under another name. */
+  logLikeFiles?: string[];
+  /** Why the written files could not be searched. */
+  filesUnsearched?: string;
+  /** Why the replica was no longer running when read ("OOM-killed", "exited with code 1"). */
+  down?: string;
   /** A plain-HTTP request to the task port, straight to the replica. */
   plainHttp?: { ok: boolean; detail: string };
   /** A TLS handshake tried on the task port: it must not speak TLS (the platform does). */
@@ -104,10 +118,21 @@ export interface ReplicaFacts {
 export interface TrafficFacts {
   sent: number;
   ok: number;
+  /** Failed requests, but sessions refused by a replica that did not issue them. */
   failed: number;
   /** Replica (X-Replica header, or the edge's count) → requests it served. */
   byReplica: Record<string, number>;
   errors: Record<string, number>;
+  /** Where the journeys came from: rehearsal.yaml ("declared"), the reference API, the health path. */
+  origin?: 'declared' | 'reference' | 'health';
+  /** `name ok/sent` per journey. */
+  journeys?: string[];
+  /** A journey writes (acknowledged writes are read back). */
+  writes?: boolean;
+  /** Session checks: how many went to another replica than the issuer, and were refused there. */
+  sessions?: { checks: number; byOtherReplica: number; refused: number; examples: string[] };
+  /** Where the canaries travelled: declared placeholders, or where they were planted. */
+  planted?: string[];
 }
 
 export interface SmokeFacts {
@@ -140,6 +165,8 @@ export interface StopFacts {
   budgetSeconds?: number;
   /** The engine could not stop it at all. */
   error?: string;
+  /** It had already stopped (OOM-killed, crashed) before SIGTERM: nothing to time. */
+  notRunning?: string;
 }
 
 /** A headless OIDC login through the edge (sandbox/checks/facts/identity.ts). */

@@ -366,9 +366,23 @@ describe('each check fails on the fault it looks for', () => {
     ],
     [
       'not-hardware-dependent',
-      facts(task(), {
-        bootstrap: { ok: false, ms: 5000, error: 'exited: /dev/ttyUSB0 not found' },
-      }),
+      facts(
+        task({
+          startup: {
+            replicas: [
+              {
+                name: 's-api-1',
+                state: 'exited',
+                exitCode: 1,
+                oomKilled: false,
+                lastLines: ['fatal: cannot open /dev/ttyUSB0 (licence dongle)'],
+              },
+            ],
+            ports: [],
+          },
+        }),
+        { bootstrap: { ok: false, ms: 5000, error: 'exited: /dev/ttyUSB0 not found' } },
+      ),
     ],
   ];
   it.each(cases)('%s', (id, f) => {
@@ -453,12 +467,35 @@ describe('checks decided under chaos', () => {
     ).toBe('fail');
   });
 
-  it('warn on sticky sessions (discouraged, not forbidden) when scaling itself holds', () => {
+  it('fail on sessions tied to their replica, even when scaling itself holds: no sticky sessions', () => {
     const r = CHECKS['dynamically-scalable']!(
       facts(task(), { chaos: [chaos({ stateless: 'fail' })] }),
     );
-    expect(r.verdict).toBe('warn');
+    expect(r.verdict).toBe('fail');
     expect(r.why).toContain('sticky sessions');
+  });
+
+  it("fail on sessions another replica refused in the check's own traffic, without chaos", () => {
+    const traffic = {
+      sent: 40,
+      ok: 30,
+      failed: 0,
+      byReplica: {},
+      errors: {},
+      sessions: {
+        checks: 20,
+        byOtherReplica: 10,
+        refused: 10,
+        examples: ['issued by a, refused by b (HTTP 401)'],
+      },
+    };
+    const r = CHECKS['dynamically-scalable']!(facts(task({ traffic })));
+    expect(r.verdict).toBe('fail');
+    expect(r.why).toContain('refused by b');
+    const fine = { ...traffic, sessions: { ...traffic.sessions, refused: 0 } };
+    expect(CHECKS['dynamically-scalable']!(facts(task({ traffic: fine }))).verdict).not.toBe(
+      'fail',
+    );
   });
 
   it('never pass on an untested verdict or a phase that could not run', () => {
