@@ -91,10 +91,12 @@ export async function offlineFacts(
     };
 
   const tasks = plan.services.filter((s) => s.role === 'task' && s.probe);
-  // All at once (up to 24): each is a replica, a capture, health probes and a smoke test, and
-  // mostly waits; a task that never gets healthy offline holds its slot for the whole budget,
-  // so the phase lasts about as long as its slowest task rather than the sum of the slow ones.
-  const limit = pLimit(24);
+  // Eight at a time: each is a replica, a capture, health probes and a smoke test, and mostly
+  // waits; a task that never gets healthy offline holds its slot for the whole budget. The
+  // probes themselves run two at a time: each is a Node process inside the collector, whose
+  // memory limit (128 MiB) the kernel enforces by killing what runs there (seen with 17 at once).
+  const limit = pLimit(8);
+  const probing = pLimit(2);
   await Promise.all(
     tasks.map((s) =>
       limit(async () => {
@@ -120,13 +122,13 @@ export async function offlineFacts(
             t.detail = `${d.state}, exit code ${d.exitCode}${await lastLine(engine, started.id)}`;
             break;
           }
-          const probe = await engine
-            .exec(prober.id, [
+          const probe = await probing(() =>
+            engine.exec(prober.id, [
               'node',
               '-e',
               `fetch(${JSON.stringify(url + s.probe!.path)},{signal:AbortSignal.timeout(2000)}).then(r=>{console.log('GET ${s.probe!.path} → '+r.status);process.exit(r.status<400?0:1)},e=>{console.log('GET ${s.probe!.path}: '+(e.cause?.code??e.name));process.exit(1)})`,
-            ])
-            .catch((err: Error) => ({ exitCode: -1, output: [err.message] }));
+            ]),
+          ).catch((err: Error) => ({ exitCode: -1, output: [err.message] }));
           t.detail = probe.output.join(' ').trim() || t.detail;
           if (probe.exitCode === 0) {
             t.healthy = true;
