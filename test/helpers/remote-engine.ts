@@ -1,12 +1,15 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
 import { execa, type ResultPromise } from 'execa';
 import { findEngine } from '../../sandbox/engine/find-engine.js';
 
 /**
  * A second place an engine answers, started by a test and stopped after it: an sshd on
  * 127.0.0.1 (key login, its own host key and config) in front of this machine's engine, or a
- * dockerd of its own listening with --tlsverify on 127.0.0.1. Both need root (CI runs as root).
+ * TLS front on 127.0.0.1 that asks for a client certificate, in front of this machine's engine.
+ * Both need root (CI runs as root).
  */
 export interface RemoteEngine {
   env: Record<string, string>;
@@ -73,7 +76,7 @@ export async function sshEngine(dir: string, port: number): Promise<RemoteEngine
   return { env, stop: () => stopChild(child) };
 }
 
-/** A dockerd of its own with --tlsverify on 127.0.0.1:port, and certificates made for it. */
+/** The engine behind --tlsverify-style mutual TLS on 127.0.0.1:port, and certificates made for it. */
 export async function tlsEngine(dir: string, port: number): Promise<RemoteEngine> {
   const certs = join(dir, 'certs');
   mkdirSync(certs, { recursive: true });
@@ -133,54 +136,44 @@ export async function tlsEngine(dir: string, port: number): Promise<RemoteEngine
   writeFileSync(join(client, 'ca.pem'), readFileSync(at('ca.pem')));
   writeFileSync(join(client, 'cert.pem'), readFileSync(at('client.pem')));
   writeFileSync(join(client, 'key.pem'), readFileSync(at('client-key.pem')));
-  writeFileSync(join(dir, 'daemon.json'), '{}\n');
-  const child = execa(
-    'dockerd',
-    [
-      '--config-file',
-      join(dir, 'daemon.json'),
-      '--tlsverify',
-      '--tlscacert',
-      at('ca.pem'),
-      '--tlscert',
-      at('server.pem'),
-      '--tlskey',
-      at('server-key.pem'),
-      '-H',
-      `tcp://127.0.0.1:${port}`,
-      '--data-root',
-      join(dir, 'data'),
-      '--exec-root',
-      join(dir, 'exec'),
-      '--pidfile',
-      join(dir, 'docker.pid'),
-      '--bridge=none',
-      '--iptables=false',
-      '--ip6tables=false',
-      '--storage-driver',
-      'vfs',
-      // Its own namespaces on the machine's containerd: it never sees the main engine's containers.
-      '--containerd-namespace',
-      'rt-tls',
-      '--containerd-plugins-namespace',
-      'rt-tls-plugins',
-    ],
-    { reject: false, stdin: 'ignore', all: true },
+  // The engine behind mutual TLS, as `dockerd --tlsverify` serves it: a TLS listener on
+  // 127.0.0.1 that asks for a client certificate signed by the CA and pipes each connection to
+  // this machine's engine socket. Not a second dockerd: one started with --bridge=none deletes
+  // the host's docker0 bridge (dockerd removes the default bridge when told to use none), and
+  // every later build on the main engine fails.
+  const server = createTlsServer(
+    {
+      ca: readFileSync(at('ca.pem')),
+      cert: readFileSync(at('server.pem')),
+      key: readFileSync(at('server-key.pem')),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (socket) => {
+      const upstream = connect('/var/run/docker.sock');
+      socket.pipe(upstream).pipe(socket);
+      const close = () => {
+        socket.destroy();
+        upstream.destroy();
+      };
+      socket.on('error', close);
+      upstream.on('error', close);
+    },
   );
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
   const env = {
     DOCKER_HOST: `tcp://127.0.0.1:${port}`,
     DOCKER_TLS_VERIFY: '1',
     DOCKER_CERT_PATH: client,
   };
-  await answering(env, child, 60_000);
+  await findEngine(env);
   return {
     env,
-    stop: async () => {
-      await stopChild(child);
-      // dockerd bind-mounts its data root onto itself and leaves it mounted when it stops.
-      await execa('umount', [join(dir, 'data')], { reject: false });
-      rmSync(join(dir, 'data'), { recursive: true, force: true });
-    },
+    stop: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+      }),
   };
 }
 
