@@ -41,6 +41,9 @@ export interface BackendView {
 /** Response header the edge adds to every proxied answer: the replica's address. */
 export const BACKEND_HEADER = 'x-rehearsal-backend';
 
+/** Replicas one request may be sent to when the earlier ones never received it. */
+export const MAX_ATTEMPTS = 4;
+
 export class Backend {
   state: BackendState = 'healthy';
   hold: AdminHold | undefined;

@@ -1,12 +1,15 @@
 /**
- * Forwards one HTTP request to a replica and streams the response back, with the retry rule of
- * the Marketplace's edge: a request that never reached a replica (connect failed, connection
- * broke before the request was written, or a reused keep-alive connection closed before any
- * response byte, for idempotent methods only) goes ONCE to another replica. Every other failure is passed
- * through (502/504 while no response has started) and counted by cause.
+ * Forwards one HTTP request to a replica and streams the response back. A request that never
+ * reached a replica (connect failed, connection broke before the request was written, or a
+ * reused keep-alive connection closed before any response byte, for idempotent methods only)
+ * goes to the next healthy replica, up to MAX_ATTEMPTS replicas in all, as nginx's
+ * `proxy_next_upstream error` tries each server in turn: a failed replica is ejected at once, so
+ * each attempt meets a different one, and two replicas down at the same moment no longer fail a
+ * request no replica received. Every other failure is passed through (502/504 while no response
+ * has started, naming the replica that had the request) and counted by cause.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BACKEND_HEADER, type Backend } from './backend.js';
+import { BACKEND_HEADER, MAX_ATTEMPTS, type Backend } from './backend.js';
 import type { ErrorCause } from './metrics.js';
 import { RequestBody } from './request-body.js';
 import type { RequestHead } from './request-head.js';
@@ -14,8 +17,17 @@ import type { ResponseHead, ResponseSink } from './response-parser.js';
 import type { Route } from './route.js';
 import type { ConnectionUser, UpstreamConnection } from './upstream-connection.js';
 
-/** Answers a request the proxy itself cannot forward. */
-export function plainResponse(res: ServerResponse, status: number, text: string): void {
+/**
+ * Answers a request the proxy itself cannot forward. `replica` names the replica that had the
+ * request when it failed there (a timeout, a reset after the request left), so a client can tell
+ * a replica's failure from one no replica ever saw.
+ */
+export function plainResponse(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  replica?: string,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -23,6 +35,7 @@ export function plainResponse(res: ServerResponse, status: number, text: string)
   res.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(text),
+    ...(replica === undefined ? {} : { [BACKEND_HEADER]: replica }),
   });
   res.end(text);
 }
@@ -45,7 +58,7 @@ function onResponseClose(this: TaggedResponse): void {
 export class Exchange implements ConnectionUser, ResponseSink {
   private backend!: Backend;
   private conn!: UpstreamConnection;
-  private retriesLeft = 1;
+  private retriesLeft = MAX_ATTEMPTS - 1;
   private startedAt = 0;
   private headFlushed = false;
   private responseStarted = false;
@@ -205,15 +218,16 @@ export class Exchange implements ConnectionUser, ResponseSink {
         this.retriesLeft--;
         backend.counters.error('retried');
         this.start(next);
-        this.body.forget(); // a second failure is not retried
+        if (this.retriesLeft === 0) this.body.forget(); // the last attempt is not retried
         return;
       }
     }
     this.finished = true;
     this.stopReadingRequest();
+    const replica = neverReached ? undefined : backend.ip;
     if (this.res.headersSent) this.res.destroy();
-    else if (cause === 'timeout') plainResponse(this.res, 504, 'upstream timed out\n');
-    else plainResponse(this.res, 502, `upstream connection failed (${cause})\n`);
+    else if (cause === 'timeout') plainResponse(this.res, 504, 'upstream timed out\n', replica);
+    else plainResponse(this.res, 502, `upstream connection failed (${cause})\n`, replica);
   }
 
   private stopReadingRequest(): void {

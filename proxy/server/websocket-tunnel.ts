@@ -1,14 +1,14 @@
 /**
  * WebSocket (and any other `Upgrade`) requests: the head goes to a replica chosen by round robin,
  * then bytes are piped both ways until either side closes. A replica that cannot be reached is
- * ejected and the upgrade retried once on another, as for plain requests. The upgrade counts as
+ * ejected and the upgrade tried on the next, as for plain requests. The upgrade counts as
  * in flight on its replica until the replica answers it; an open tunnel (101) no longer does, so a
  * drain does not wait for a socket that may stay open for hours: the replica closes its sockets
  * when it is stopped, and clients reconnect through the edge to another.
  */
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { BACKEND_HEADER, type Backend } from './backend.js';
+import { BACKEND_HEADER, MAX_ATTEMPTS, type Backend } from './backend.js';
 import type { ErrorCause } from './metrics.js';
 import type { Route } from './route.js';
 
@@ -35,7 +35,7 @@ export interface TunnelOptions {
 
 /**
  * Forwards an upgrade request (`headText` built with `upgrade: true`, `early` the bytes the client
- * sent after its head) to `backend`, retrying once elsewhere if the replica cannot be reached.
+ * sent after its head) to `backend`, trying the next replica while one cannot be reached.
  */
 export function tunnel(
   route: Route,
@@ -44,7 +44,7 @@ export function tunnel(
   headText: string,
   early: Buffer,
   options: TunnelOptions,
-  retriesLeft = 1,
+  retriesLeft = MAX_ATTEMPTS - 1,
 ): void {
   backend.begin();
   let connected = false;
@@ -110,11 +110,15 @@ export function tunnel(
       client.destroy();
     }
   });
-  if (retriesLeft === 1) {
+  if (retriesLeft === MAX_ATTEMPTS - 1) {
     // Attached once per client socket, not per attempt.
     client.on('error', () => client.destroy());
   }
-  client.once('close', () => upstream.destroy());
+  const closeUpstream = (): void => {
+    upstream.destroy();
+  };
+  client.once('close', closeUpstream);
+  upstream.once('close', () => client.off('close', closeUpstream));
 }
 
 /**

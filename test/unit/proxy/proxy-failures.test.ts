@@ -57,6 +57,9 @@ describe('failures after the request reached a replica are passed through and co
     expect(replies.map((r) => r.status).sort()).toEqual([200, 504]);
     expect(errorsOf(p, IPS[0]!)).toMatchObject({ timeout: 1, retried: 0 });
     expect(replicas[1]!.served).toBe(1);
+    // The replica had the request: the answer names it, so a client does not count the failure
+    // as one no replica ever saw.
+    expect(replies.find((r) => r.status === 504)?.headers['x-rehearsal-backend']).toBe(IPS[0]);
   });
 
   it('answers 502 when a new connection is reset after the request was sent', async () => {
@@ -90,7 +93,38 @@ describe('failures after the request reached a replica are passed through and co
   });
 });
 
-describe('requests that never reached a replica are retried once elsewhere', () => {
+describe('requests that never reached a replica go to the next replica', () => {
+  it('reaches the one live replica of four when the other three are down at the same moment', async () => {
+    const four = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'];
+    const started = await startReplicas(four, (req, res) => {
+      req.resume();
+      req.on('end', () => res.end('fine'));
+    });
+    replicas = started.replicas;
+    const p = await startTestProxy(started.port, () => four, {});
+    proxy = p;
+    await Promise.all(replicas.slice(0, 3).map((r) => r.kill()));
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push(await get(p.edgePort, { method: 'POST', body: 'x' }));
+    expect(replies.map((r) => [r.status, r.headers['x-rehearsal-backend']])).toEqual([
+      [200, four[3]],
+      [200, four[3]],
+      [200, four[3]],
+    ]);
+    const refused = four
+      .slice(0, 3)
+      .map((ip) => p.routes[0]!.backends.get(ip)!.counters.snapshot().errors.connect_refused ?? 0);
+    expect(refused).toEqual([1, 1, 1]);
+  });
+
+  it('answers 502 without naming a replica when none could be reached', async () => {
+    const p = await setup((_req, res) => res.end('never'));
+    await Promise.all(replicas.map((r) => r.kill()));
+    const reply = await get(p.edgePort);
+    expect(reply.status).toBe(502);
+    expect(reply.headers['x-rehearsal-backend']).toBeUndefined();
+  });
+
   it('retries a POST with its body when the connection is refused', async () => {
     const p = await setup((_req, res) => res.end('never'));
     await replicas[0]!.kill();
