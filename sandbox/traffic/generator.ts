@@ -8,6 +8,7 @@ import {
   prepare,
   weightedCycle,
   type Fill,
+  type PreparedRequest,
   type TrafficSpec,
 } from './journeys.js';
 import { Ledger, type WriteCheck, type WriteRecord } from './ledger.js';
@@ -16,6 +17,7 @@ import { verifyWrite } from './verify-write.js';
 import { WebSocketTraffic } from './websocket-traffic.js';
 import type { Canaries } from './canary.js';
 import { plantRequest, type Planting } from './plant.js';
+import { SessionTraffic, type JourneyCounts } from './session-traffic.js';
 
 export interface TrafficOptions {
   target: EdgeTarget;
@@ -49,11 +51,7 @@ type Step =
   | { kind: 'session' }
   | { kind: 'persona' };
 
-/** Requests and successes per journey. */
-export type JourneyCounts = Record<string, { sent: number; ok: number }>;
-
-/** Renew a persona's access token this long before it expires. */
-const RENEW_BEFORE_MS = 30_000;
+export type { JourneyCounts } from './session-traffic.js';
 
 /**
  * Live traffic through the TLS edge, as `TrafficSpec` says: plain requests; writes whose
@@ -77,11 +75,7 @@ export class TrafficGenerator {
   private sent = 0;
   private requestSeq = 0;
   private writeSeq = 0;
-  private sessionSeq = 0;
-  private session: { n: number; token: string; issuer: string; uses: number } | undefined;
-  private sessionPending: Promise<void> | undefined;
-  private persona: { n: number; token: PersonaToken; honouredBy?: string } | undefined;
-  private personaPending: Promise<void> | undefined;
+  private readonly sessions: SessionTraffic;
   private readonly toReadBack = new Map<string, WriteRecord[]>();
   private running: Promise<void> | undefined;
 
@@ -105,6 +99,15 @@ export class TrafficGenerator {
         ? [{ item: { kind: 'persona' as const }, weight: spec.persona.weight }]
         : []),
     ]);
+    this.sessions = new SessionTraffic({
+      spec,
+      ...(o.personaToken ? { personaToken: o.personaToken } : {}),
+      ledger: this.ledger,
+      journeys: this.journeys,
+      call: (journey, req, expect) => this.call(journey, req, expect),
+      fill: () => this.fill(),
+      elapsed: () => this.elapsed(),
+    });
     if (spec.websocket)
       this.websocket = new WebSocketTraffic(
         o.target,
@@ -169,7 +172,7 @@ export class TrafficGenerator {
 
   private async call(
     journey: string,
-    req: { method: string; path: string; headers?: Record<string, string>; body?: Buffer },
+    req: PreparedRequest,
     expect: number[],
   ): Promise<EdgeReply | undefined> {
     const t0 = this.now();
@@ -221,9 +224,9 @@ export class TrafficGenerator {
       case 'readback':
         return this.readBack(s.journey);
       case 'session':
-        return this.useSession();
+        return this.sessions.useSession();
       case 'persona':
-        return this.usePersona();
+        return this.sessions.usePersona();
     }
   }
 
@@ -270,81 +273,6 @@ export class TrafficGenerator {
     // Nothing acknowledged yet: a plain read keeps the pace.
     const plain = this.o.spec.journeys.find((x) => !x.write);
     if (plain) await this.call(plain.name, prepare(plain, this.fill()), plain.expect);
-  }
-
-  private async useSession(): Promise<void> {
-    const spec = this.o.spec.session!;
-    if (!this.session || this.session.uses >= spec.uses) {
-      this.sessionPending ??= this.login().finally(() => (this.sessionPending = undefined));
-      await this.sessionPending;
-      return;
-    }
-    const s = this.session;
-    s.uses++;
-    const req = prepare(spec.check, this.fill());
-    req.headers.authorization = `Bearer ${s.token}`;
-    const r = await this.call('session', req, spec.check.expect);
-    if (r?.replica) {
-      this.ledger.push(this.ledger.sessions, {
-        session: s.n,
-        issuer: s.issuer,
-        replica: r.replica,
-        status: r.status,
-        at: this.elapsed(),
-      });
-    }
-  }
-
-  private async login(): Promise<void> {
-    const { login } = this.o.spec.session!;
-    const r = await this.call('login', prepare(login, this.fill()), login.expect);
-    if (!r || !login.expect.includes(r.status) || !r.replica) return;
-    try {
-      const token = pointerString(JSON.parse(r.body), login.token);
-      if (token) this.session = { n: ++this.sessionSeq, token, issuer: r.replica, uses: 0 };
-    } catch {
-      // Not a session answer: the next session journey logs in again.
-    }
-  }
-
-  private async usePersona(): Promise<void> {
-    const spec = this.o.spec.persona!;
-    if (!this.persona || this.persona.token.expiresAt - RENEW_BEFORE_MS < Date.now()) {
-      this.personaPending ??= this.personaLogin().finally(() => (this.personaPending = undefined));
-      await this.personaPending;
-      if (!this.persona) return;
-    }
-    const p = this.persona;
-    const req = prepare(spec, this.fill());
-    req.headers.authorization = `Bearer ${p.token.accessToken}`;
-    const r = await this.call(`persona:${spec.persona}`, req, spec.expect);
-    if (!r?.replica) return;
-    if (r.status === 200) p.honouredBy ??= r.replica;
-    this.ledger.push(this.ledger.sessions, {
-      session: p.n,
-      persona: spec.persona,
-      issuer: p.honouredBy ?? 'the IdP',
-      replica: r.replica,
-      status: r.status,
-      at: this.elapsed(),
-    });
-  }
-
-  private async personaLogin(): Promise<void> {
-    const t0 = this.now();
-    const counts = (this.journeys['persona:login'] ??= { sent: 0, ok: 0 });
-    counts.sent++;
-    try {
-      const token = await this.o.personaToken!();
-      this.persona = { n: ++this.sessionSeq, token };
-      counts.ok++;
-    } catch (err) {
-      this.ledger.push(this.ledger.failures, {
-        at: t0 - this.start,
-        journey: 'persona:login',
-        cause: `IdP: ${(err as Error).message}`,
-      });
-    }
   }
 
   /**

@@ -139,11 +139,16 @@ export function fillBody(body: unknown, fill: Fill): unknown {
   return body;
 }
 
+/** A request ready to send. */
+export interface PreparedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
 /** The request to send: path and body filled, a JSON body encoded with its content type. */
-export function prepare(
-  r: RequestDeclaration,
-  fill: Fill,
-): { method: string; path: string; headers: Record<string, string>; body?: Buffer } {
+export function prepare(r: RequestDeclaration, fill: Fill): PreparedRequest {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.headers ?? {}))
     headers[k.toLowerCase()] = fillText(v, fill);
