@@ -342,7 +342,7 @@ export class TrafficGenerator {
       this.ledger.push(this.ledger.failures, {
         at: t0 - this.start,
         journey: 'persona:login',
-        cause: `IdP: ${(err as Error).message}`,
+        cause: (err as Error).message,
       });
     }
   }
