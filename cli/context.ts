@@ -18,6 +18,11 @@ export interface CommandContext {
    */
   platform(flags?: EngineFlags): Promise<Platform>;
   out(text: string): void;
+  /**
+   * The view of a run whose end is its result (`chaos`, `check`): progress on stderr unless
+   * `progress` is false, and the `run.finished` event on stdout, as text or as JSON.
+   */
+  runView(options: { json?: boolean; progress?: boolean }): Emit;
 }
 
 export function createContext(options: { verbose?: boolean }): CommandContext {
@@ -40,5 +45,6 @@ export function createContext(options: { verbose?: boolean }): CommandContext {
         }),
       )),
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    runView: (o) => plainReporter({ verbose, ...o }),
   };
 }

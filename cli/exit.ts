@@ -6,9 +6,18 @@ import {
   ValidationError,
   formatProblem,
 } from '../sandbox/errors.js';
+import type { RunOutcome } from '../sandbox/verdict.js';
 
 /** Exit codes: 0 ok, 1 a requirement failed, 2 usage / user / tool error, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/**
+ * A finished run's outcome becomes the exit code (1 when a MUST failed): a result, printed by
+ * the views from `run.finished`, not an error banner. main.ts exits with it.
+ */
+export function exitWith(outcome: RunOutcome): void {
+  process.exitCode = outcome.exitCode;
+}
 
 /**
  * The one place an error becomes output and an exit code. A user error prints a short banner with

@@ -1,18 +1,31 @@
 import type { Emit, RehearsalEvent } from '../sandbox/events.js';
+import { renderRunFinished, runFinishedLine } from './views/run-finished.js';
+
+export interface PlainOptions {
+  verbose: boolean;
+  /** The end of a run as the report's JSON instead of text (`--json`). */
+  json?: boolean;
+  /** Progress lines on stderr (default: yes); without them only the end of a run is printed. */
+  progress?: boolean;
+  write?: (s: string) => void;
+  /** Where results go: stdout. */
+  out?: (s: string) => void;
+  now?: () => number;
+}
 
 /**
- * The view for non-TTY use and CI: one line per event on stderr (results go to stdout).
- * Image progress is throttled to a line every few seconds unless --verbose.
+ * The view for non-TTY use and CI: one line per event on stderr, and the end of a run
+ * (`run.finished`, cli/views/run-finished.ts) on stdout. Image progress is throttled to a line
+ * every few seconds unless --verbose.
  */
-export function plainReporter(options: {
-  verbose: boolean;
-  write?: (s: string) => void;
-  now?: () => number;
-}): Emit {
+export function plainReporter(options: PlainOptions): Emit {
   const write = options.write ?? ((s: string) => process.stderr.write(s));
+  const out = options.out ?? ((s: string) => process.stdout.write(s));
   const now = options.now ?? Date.now;
   let lastProgress = 0;
   return (e: RehearsalEvent) => {
+    if (e.type === 'run.finished') return out(`${renderRunFinished(e, options.json ?? false)}\n`);
+    if (options.progress === false) return;
     const line = format(e, options.verbose);
     if (line === undefined) return;
     if (e.type === 'image.progress' && !options.verbose) {
@@ -32,8 +45,8 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
   switch (e.type) {
     case 'check.step':
       return `Check: ${e.text}`;
-    case 'check.result':
-      return undefined; // `rehearsal check` prints the verdict table on stdout itself
+    case 'run.finished':
+      return runFinishedLine(e);
     case 'plan.ready':
       return [
         `Sandbox ${e.sandboxId}: ${e.services.map((s) => (s.role === 'cron' ? `${s.name} (cron)` : `${s.name} ×${s.replicas}`)).join(', ')}`,
@@ -98,11 +111,14 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
             .map(([k, v]) => `${k} ${v}`)
             .join(', ')}`
         : undefined;
-    case 'verdict.reached':
-      return [
-        `${e.outcome === 'pass' ? 'PASS' : e.outcome === 'fail' ? 'FAIL' : 'UNTESTED'} ${e.requirement}: ${e.summary}`,
-        ...e.evidence.map((x) => `    ${x}`),
-      ].join('\n');
+    case 'requirement.judged':
+      // A check's verdicts end the run as one table (run.finished); a chaos verdict is news.
+      return e.source === 'check'
+        ? undefined
+        : [
+            `${e.outcome.toUpperCase().replace('-', ' ')} ${e.requirement}: ${e.summary}`,
+            ...e.evidence.map((x) => `    ${x}`),
+          ].join('\n');
     case 'warning':
       return `  warning: ${e.message}`;
   }

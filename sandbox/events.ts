@@ -1,4 +1,24 @@
+import type { ChaosReport } from './chaos/report.js';
+import type { Report as CheckReport } from './checks/types.js';
 import type { TrafficSample } from './traffic/figures.js';
+import type { RequirementVerdict, RunOutcome } from './verdict.js';
+
+/**
+ * A run of `chaos` or `check` has ended: its report and how it came out. Views render the
+ * end-of-run output from it (cli/views/run-finished.ts); a failed MUST is an outcome here, not
+ * an error.
+ */
+export type RunFinished = { type: 'run.finished'; outcome: RunOutcome } & (
+  | { run: 'chaos'; report: ChaosReport }
+  | {
+      run: 'check';
+      report: CheckReport;
+      /** Where `--report` wrote the reports, and the files written there. */
+      reports?: { dir: string; files: string[] };
+      /** The check's sandbox was left running (`--keep`). */
+      kept: boolean;
+    }
+);
 
 /**
  * Typed events the core emits while it works. Views subscribe: the plain reporter prints them as
@@ -105,23 +125,11 @@ export type RehearsalEvent =
     }
   /** Live traffic figures for the last interval (sandbox/traffic/figures.ts). */
   | ({ type: 'traffic.sample' } & TrafficSample)
-  | {
-      type: 'verdict.reached';
-      requirement: string;
-      outcome: 'pass' | 'fail' | 'untested';
-      summary: string;
-      evidence: string[];
-    }
-  /** A conformance check run (sandbox/checks/): what it is doing now, then each verdict. */
+  /** One requirement judged, by a chaos run or a conformance check (sandbox/verdict.ts). */
+  | ({ type: 'requirement.judged' } & RequirementVerdict)
+  /** A conformance check run (sandbox/checks/): what it is doing now. */
   | { type: 'check.step'; text: string }
-  | {
-      type: 'check.result';
-      id: string;
-      title: string;
-      severity: 'MUST' | 'SHOULD';
-      verdict: 'pass' | 'fail' | 'warn' | 'not-applicable' | 'not-checked';
-      why?: string;
-    }
+  | RunFinished
   | { type: 'warning'; message: string };
 
 export type Emit = (event: RehearsalEvent) => void;

@@ -6,6 +6,7 @@ import { newSeed } from '../../sandbox/chaos/prng.js';
 import type { ChaosSettings } from '../../sandbox/chaos/run.js';
 import { DEFAULTS } from '../../sandbox/defaults.js';
 import { UserError } from '../../sandbox/errors.js';
+import { chaosFinished } from '../../sandbox/chaos/verdicts.js';
 import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import type { CommandContext } from '../context.js';
 import {
@@ -19,7 +20,8 @@ import {
   type EngineFlags,
 } from '../flags.js';
 import { interruptSignal } from '../signals.js';
-import { renderChaosSummary, renderSchedule } from '../views/chaos-summary.js';
+import { exitWith } from '../exit.js';
+import { renderSchedule } from '../views/chaos-summary.js';
 
 interface ChaosFlags extends DeclarationFlags, EngineFlags {
   seed?: string;
@@ -136,24 +138,14 @@ async function runCommand(
       { ...s, actions },
       {
         engine,
-        emit: c.emit,
+        emit: c.runView({ json: Boolean(flags.json) }),
         signal: interrupt.signal,
         journalFile,
         platform,
         removeAfter: Boolean(flags.down),
       },
     );
-    c.out(flags.json ? JSON.stringify(report, null, 2) : renderChaosSummary(report));
-    const failed = report.verdicts.filter((v) => v.outcome === 'fail');
-    if (failed.length > 0) {
-      throw new UserError(
-        `${failed.length} of ${report.verdicts.length} verdicts failed: ${failed.map((v) => v.requirement).join(', ')}`,
-        {
-          exitCode: 1,
-          hint: `The evidence is above; every action and observation is in ${report.journal}. Repeat the run with --seed ${report.seed}.`,
-        },
-      );
-    }
+    exitWith(chaosFinished(report).outcome);
   } finally {
     interrupt.dispose();
   }

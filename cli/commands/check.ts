@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { REPORT_FILES, writeReports } from '../../sandbox/checks/report/write.js';
+import { REPORT_FILES } from '../../sandbox/checks/report/write.js';
 import { PROFILES } from '../../sandbox/declaration/overlay-schema.js';
 import type { ProfileName } from '../../sandbox/declaration/types.js';
 import { UserError, formatProblem } from '../../sandbox/errors.js';
@@ -10,7 +10,9 @@ import { planFromDeclaration } from '../../sandbox/sandbox/resolve.js';
 import type { CommandContext } from '../context.js';
 import { declarationFlags, parseSeconds, planRequest, type DeclarationFlags } from '../flags.js';
 import { interruptSignal } from '../signals.js';
-import { renderCheckSummary } from '../views/check-summary.js';
+import { runOutcome } from '../../sandbox/verdict.js';
+import { checkVerdict } from '../../sandbox/checks/types.js';
+import { exitWith } from '../exit.js';
 
 interface CheckFlags extends DeclarationFlags {
   profile?: string;
@@ -66,15 +68,15 @@ async function runCheck(c: CommandContext, flags: CheckFlags): Promise<void> {
     }),
   );
   if (flags.profile) plan.profile = flags.profile as ProfileName;
-  if (!flags.ci)
-    for (const w of loaded.warnings) c.emit({ type: 'warning', message: formatProblem(w) });
-  // --ci: no progress at all; the verdict table below is the whole output.
-  const emit: typeof c.emit = flags.ci ? () => undefined : c.emit;
+  // --ci: no progress at all; the verdict table at the end is the whole output.
+  const emit = c.runView({ progress: !flags.ci });
+  for (const w of loaded.warnings) emit({ type: 'warning', message: formatProblem(w) });
   // Loaded on demand: the check core (fact gathering, judging) is most of this command's code.
   const { runChecks } = await import('../../sandbox/checks/run.js');
   const interrupt = interruptSignal();
+  const reportDir = flags.report ? resolve(c.cwd, flags.report) : undefined;
   try {
-    const report = await runChecks(plan, {
+    const result = await runChecks(plan, {
       engine: await c.engine(),
       emit,
       loaded,
@@ -82,25 +84,9 @@ async function runCheck(c: CommandContext, flags: CheckFlags): Promise<void> {
       keep: Boolean(flags.keep),
       bootstrapBudgetMs: budgetMs,
       chaos: flags.chaos !== false,
-      ...(flags.report ? { journalDir: resolve(c.cwd, flags.report) } : {}),
+      ...(reportDir ? { journalDir: reportDir, reportDir } : {}),
     });
-    const s = report.summary;
-    for (const line of renderCheckSummary(report)) c.out(line);
-    if (flags.report) {
-      const files = await writeReports(report, resolve(c.cwd, flags.report));
-      c.out(`Reports: ${files.join(', ')}`);
-    }
-    if (flags.keep)
-      c.out(
-        `The check sandbox ${plan.sandboxId} is left running; \`rehearsal down --sandbox ${plan.sandboxId} --volumes\` removes it.`,
-      );
-    if (s.mustFailed > 0)
-      throw new UserError(`${s.mustFailed} MUST requirement(s) failed`, {
-        exitCode: 1,
-        hint: flags.report
-          ? `Read ${resolve(c.cwd, flags.report, REPORT_FILES.markdown)}: each failure says what Rehearsal saw and how to fix it.`
-          : 'Run again with --report DIR for the evidence and how to fix each failure.',
-      });
+    exitWith(runOutcome(result.results.map(checkVerdict)));
   } finally {
     interrupt.dispose();
   }

@@ -5,9 +5,8 @@ import type { Plan, ServicePlan } from '../plan/types.js';
 import type { EdgeTarget } from '../traffic/edge-client.js';
 import { TrafficGenerator, type TrafficOptions } from '../traffic/generator.js';
 import type { TrafficSpec } from '../traffic/journeys.js';
-import { taskTrafficSpec } from '../traffic/task-traffic.js';
+import { taskTraffic } from '../traffic/task-traffic.js';
 import { makeCanaries } from '../traffic/canary.js';
-import { personaLogin } from './persona.js';
 import type { ChaosSettings } from './report.js';
 
 /**
@@ -23,16 +22,13 @@ export function chaosTraffic(
   >,
 ): { spec: TrafficSpec; traffic: TrafficGenerator } {
   const { target, durationMs, replicaOfBackend, onSample } = options;
-  const spec = taskTrafficSpec(plan, service, settings.overlays);
-  const login = spec.persona
-    ? personaLogin(plan, service.name, target, spec.persona.persona)
-    : undefined;
+  const { spec, personaToken } = taskTraffic(plan, service, settings.overlays, target);
   const rps = settings.rps ?? 40;
   const traffic = new TrafficGenerator({
     target,
     spec,
     replicaOfBackend,
-    ...(login ? { personaToken: login } : {}),
+    ...(personaToken ? { personaToken } : {}),
     rps,
     concurrency: settings.concurrency ?? 8,
     durationMs,

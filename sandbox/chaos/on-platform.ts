@@ -11,6 +11,7 @@ import {
   type ChaosSettings,
 } from './run.js';
 import { parseScenario } from './scenario.js';
+import { chaosFinished } from './verdicts.js';
 
 /**
  * The actions a chaos run will take on this platform: the scenario's (a YAML file's text), the
@@ -34,7 +35,8 @@ export async function planChaos(
 
 /**
  * Deploys the sandbox on the platform, runs chaos with the planned actions, and removes the
- * sandbox afterwards when asked (also when the run fails or is interrupted).
+ * sandbox afterwards when asked (also when the run fails or is interrupted). A run that ends by
+ * itself ends with `run.finished`, the event views print its summary from.
  */
 export async function chaosOnPlatform(
   plan: Plan,
@@ -50,7 +52,7 @@ export async function chaosOnPlatform(
 ): Promise<ChaosReport> {
   const { engine, emit, signal, platform } = options;
   await platform.deploy(plan, { engine, emit, signal });
-  return runChaos(plan, settings, {
+  const report = await runChaos(plan, settings, {
     engine,
     emit,
     signal,
@@ -59,4 +61,6 @@ export async function chaosOnPlatform(
   }).finally(async () => {
     if (options.removeAfter) await platform.remove(plan, { engine, emit });
   });
+  emit(chaosFinished(report));
+  return report;
 }

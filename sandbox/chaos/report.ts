@@ -10,7 +10,7 @@ import type { ChaosAction } from './action.js';
 import type { JournalHead } from './journal.js';
 import type { ChaosPlatform } from './platform.js';
 import type { RecoveryFigures } from './recovery-figures.js';
-import type { Verdict } from './verdicts.js';
+import type { ChaosVerdict } from './verdicts.js';
 
 export interface ChaosSettings {
   seed: number;
@@ -60,7 +60,7 @@ export interface ChaosReport {
   journal: string;
   interrupted: boolean;
   actions: ActionResult[];
-  verdicts: Verdict[];
+  verdicts: ChaosVerdict[];
   /** Kill → replacement figures of this run, and of the last run on the other engine. */
   recovery: { this: RecoveryFigures; other?: RecoveryFigures };
   traffic: TrafficReport;

@@ -28,7 +28,14 @@ import {
 } from './report.js';
 import { chaosSchedule, chaosTarget, restoreCount } from './target.js';
 import { decideVerdicts, RecoveryTally } from './verdict-assembly.js';
-import type { EphemeralCheck, KillMark, ScaleDown, StopTiming, Verdict } from './verdicts.js';
+import {
+  chaosVerdict,
+  type ChaosVerdict,
+  type EphemeralCheck,
+  type KillMark,
+  type ScaleDown,
+  type StopTiming,
+} from './verdicts.js';
 
 export type { ActionResult, ChaosReport, ChaosSettings } from './report.js';
 export { chaosSchedule, chaosTarget } from './target.js';
@@ -265,7 +272,7 @@ export async function runChaos(
     await removeChaosMarker(plan.stateDir);
     const checks = signal.aborted || failure ? [] : await traffic.verify(traffic.ledger.acked());
     const end = clock();
-    const verdicts: Verdict[] =
+    const verdicts: ChaosVerdict[] =
       signal.aborted || failure
         ? []
         : decideVerdicts({
@@ -283,7 +290,7 @@ export async function runChaos(
           });
     for (const v of verdicts) {
       journal.write({ type: 'verdict', ...v });
-      emit({ type: 'verdict.reached', ...v });
+      emit({ type: 'requirement.judged', ...chaosVerdict(v) });
     }
     const figures = recoveryFigures(platform.engine, results);
     report = {

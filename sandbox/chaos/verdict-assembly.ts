@@ -10,10 +10,10 @@ import {
   type EphemeralCheck,
   type KillMark,
   type NewReplica,
-  type Requirement,
+  type ChaosRequirement,
   type ScaleDown,
   type StopTiming,
-  type Verdict,
+  type ChaosVerdict,
 } from './verdicts.js';
 
 /** How the sandbox recovered after each action: the last failure, else the slowest recovery. */
@@ -69,22 +69,22 @@ export interface RunRecord {
 
 /**
  * Ephemeral, stateless, incorruptible and scalable, in that order. Without a write journey the
- * two verdicts about data are untested, saying how to declare one.
+ * two verdicts about data are not checked, saying how to declare one.
  */
-export function decideVerdicts(r: RunRecord): Verdict[] {
+export function decideVerdicts(r: RunRecord): ChaosVerdict[] {
   const noWrites = hasWrites(r.spec)
     ? undefined
     : `no write journey: ${r.spec.origin === 'health' ? 'the default traffic of a service other than the reference only reads its health (and smoke) path' : 'none of the declared journeys has "write:"'}; declare one under traffic.journeys in rehearsal.yaml`;
   return [
-    noWrites ? untested('ephemeral', noWrites) : ephemeralVerdict(r.ephemeral, r.name),
+    noWrites ? notChecked('ephemeral', noWrites) : ephemeralVerdict(r.ephemeral, r.name),
     statelessVerdict(r.sessions, r.name),
     noWrites
-      ? untested('incorruptible', noWrites)
+      ? notChecked('incorruptible', noWrites)
       : incorruptibleVerdict(r.checks, r.kills, r.recovery.outcome(), r.name),
     scalableVerdict(r.added, r.downs, r.stops, r.end),
   ];
 }
 
-function untested(requirement: Requirement, why: string): Verdict {
-  return { requirement, outcome: 'untested', summary: why, evidence: [] };
+function notChecked(requirement: ChaosRequirement, why: string): ChaosVerdict {
+  return { requirement, outcome: 'not-checked', summary: why, evidence: [] };
 }

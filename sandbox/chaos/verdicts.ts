@@ -1,14 +1,32 @@
 import type { SessionUse, WriteCheck, WriteRecord } from '../traffic/ledger.js';
+import type { RunFinished } from '../events.js';
+import { runOutcome, type Outcome, type RequirementVerdict } from '../verdict.js';
+import type { ChaosReport } from './report.js';
 
-export type Requirement = 'ephemeral' | 'stateless' | 'incorruptible' | 'scalable';
+/** What a chaos run judges. Each is a MUST of the packaging document. */
+export type ChaosRequirement = 'ephemeral' | 'stateless' | 'incorruptible' | 'scalable';
 
-/** One verdict: pass, fail, or untested (the run had no action that could decide it). */
-export interface Verdict {
-  requirement: Requirement;
-  outcome: 'pass' | 'fail' | 'untested';
+/**
+ * One chaos verdict, as the chaos report keeps it: pass, fail, or not checked (the run had no
+ * action that could decide it). `chaosVerdict` gives it as the shared `RequirementVerdict`.
+ */
+export interface ChaosVerdict {
+  requirement: ChaosRequirement;
+  outcome: Extract<Outcome, 'pass' | 'fail' | 'not-checked'>;
   summary: string;
   /** What was seen, most telling first (at most a dozen lines). */
   evidence: string[];
+}
+
+/** A chaos verdict in the vocabulary every verdict shares. */
+export function chaosVerdict(v: ChaosVerdict): RequirementVerdict {
+  return { source: 'chaos', title: v.requirement, severity: 'MUST', ...v };
+}
+
+/** The end of a chaos run that ended by itself: its report, and exit 1 when a verdict failed. */
+export function chaosFinished(report: ChaosReport): RunFinished {
+  const outcome = runOutcome(report.verdicts.map(chaosVerdict));
+  return { type: 'run.finished', run: 'chaos', report, outcome };
 }
 
 const MAX_EVIDENCE = 12;
@@ -23,12 +41,15 @@ export interface EphemeralCheck {
 }
 
 /** Ephemeral: after every replica is replaced, all data acknowledged before is still there. */
-export function ephemeralVerdict(checks: EphemeralCheck[], name: (r: string) => string): Verdict {
+export function ephemeralVerdict(
+  checks: EphemeralCheck[],
+  name: (r: string) => string,
+): ChaosVerdict {
   const requirement = 'ephemeral';
   if (checks.length === 0)
     return {
       requirement,
-      outcome: 'untested',
+      outcome: 'not-checked',
       summary: 'no replace-all in this run',
       evidence: [],
     };
@@ -50,7 +71,7 @@ export function ephemeralVerdict(checks: EphemeralCheck[], name: (r: string) => 
   if (total === 0)
     return {
       requirement,
-      outcome: 'untested',
+      outcome: 'not-checked',
       summary: 'no write was acknowledged before a replace-all',
       evidence,
     };
@@ -70,7 +91,7 @@ export function ephemeralVerdict(checks: EphemeralCheck[], name: (r: string) => 
 }
 
 /** Stateless: a session established through one replica is honoured by every other. */
-export function statelessVerdict(uses: SessionUse[], name: (r: string) => string): Verdict {
+export function statelessVerdict(uses: SessionUse[], name: (r: string) => string): ChaosVerdict {
   const requirement = 'stateless';
   const elsewhere = uses.filter((u) => u.replica !== u.issuer);
   const refused = uses.filter((u) => u.status === 401 || u.status === 403);
@@ -93,7 +114,7 @@ export function statelessVerdict(uses: SessionUse[], name: (r: string) => string
   if (honoured.length === 0)
     return {
       requirement,
-      outcome: 'untested',
+      outcome: 'not-checked',
       summary: 'no session reached a replica other than its issuer',
       evidence: [],
     };
@@ -132,12 +153,12 @@ export function incorruptibleVerdict(
   kills: KillMark[],
   recovered: { ok: boolean; detail: string },
   name: (r: string) => string,
-): Verdict {
+): ChaosVerdict {
   const requirement = 'incorruptible';
   if (kills.length === 0)
     return {
       requirement,
-      outcome: 'untested',
+      outcome: 'not-checked',
       summary: 'no replica was SIGKILLed in this run',
       evidence: [],
     };
@@ -145,7 +166,7 @@ export function incorruptibleVerdict(
   if (checks.length === 0)
     return {
       requirement,
-      outcome: recovered.ok ? 'untested' : 'fail',
+      outcome: recovered.ok ? 'not-checked' : 'fail',
       summary: recovered.ok
         ? `no write was acknowledged in this run (no write journey, or every write failed), so none could be lost; ${recovered.detail}`
         : `did not come back by itself: ${recovered.detail}`,
@@ -234,7 +255,7 @@ export function scalableVerdict(
   stops: StopTiming[],
   end: number,
   withinMs = 10_000,
-): Verdict {
+): ChaosVerdict {
   const requirement = 'scalable';
   // A replica removed (or the run ended) before the deadline had no fair chance: not judged.
   const judged = added.filter(
@@ -264,7 +285,7 @@ export function scalableVerdict(
   if (judged.length === 0 && downs.length === 0 && stops.length === 0)
     return {
       requirement,
-      outcome: 'untested',
+      outcome: 'not-checked',
       summary: 'no replica was added, none scaled down and none stopped',
       evidence,
     };

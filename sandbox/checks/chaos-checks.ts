@@ -1,7 +1,4 @@
-import type {
-  Requirement as ChaosRequirement,
-  Verdict as ChaosVerdict,
-} from '../chaos/verdicts.js';
+import type { ChaosRequirement, ChaosVerdict } from '../chaos/verdicts.js';
 import type { ChaosFacts, Facts } from './facts/types.js';
 import { finding, needsRunning, type Check } from './judging.js';
 import type { Finding } from './types.js';
@@ -30,7 +27,7 @@ const line = (t: ChaosFacts, v: ChaosVerdict) => `${t.service} (${v.requirement}
 
 /**
  * A finding from chaos verdicts alone: any task failing fails; all passing passes; anything
- * untested or not run makes it "not checked" with the reason (never a pass by default).
+ * not checked or not run makes it "not checked" with the reason (never a pass by default).
  */
 function judgeChaos(f: Facts, did: string, requirement: ChaosRequirement): Finding {
   const waiting = needsRunning(f, did);

@@ -11,7 +11,16 @@ import { runChaosPhase } from './chaos-phase.js';
 import { withCheckableHint } from './checkable.js';
 import { gatherFacts } from './facts/gather.js';
 import type { Facts } from './facts/types.js';
-import type { CheckResult, Finding, ProfileJudgement, Report, Verdict } from './types.js';
+import type { Outcome } from '../verdict.js';
+import { runOutcome } from '../verdict.js';
+import { writeReports } from './report/write.js';
+import {
+  checkVerdict,
+  type CheckResult,
+  type Finding,
+  type ProfileJudgement,
+  type Report,
+} from './types.js';
 import { CHECKS, NOT_IN_THIS_RUN } from './verdicts.js';
 
 export interface CheckRunOptions {
@@ -27,6 +36,8 @@ export interface CheckRunOptions {
   chaos?: boolean;
   /** Where the chaos phase writes its journals (default: the sandbox's state folder). */
   journalDir?: string;
+  /** Write report.json, junit.xml, report.md and report.html into this folder. */
+  reportDir?: string;
 }
 
 /** Every requirement judged from one run's facts, in the catalogue's order. */
@@ -80,7 +91,7 @@ export function judgeOtherProfiles(facts: Facts, main: CheckResult[]): ProfileJu
 }
 
 export function summarise(results: CheckResult[]): Report['summary'] {
-  const count = (v: Verdict) => results.filter((r) => r.verdict === v).length;
+  const count = (v: Outcome) => results.filter((r) => r.verdict === v).length;
   return {
     pass: count('pass'),
     fail: count('fail'),
@@ -127,15 +138,23 @@ export async function runChecks(plan: Plan, options: CheckRunOptions): Promise<R
     if (!options.keep) await down(plan.sandboxId, { engine, emit, volumes: true });
   }
   const results = judge(facts);
-  for (const r of results)
-    emit({
-      type: 'check.result',
-      id: r.id,
-      title: r.title,
-      severity: r.severity,
-      verdict: r.verdict,
-      ...(r.why ? { why: r.why } : {}),
-    });
+  const verdicts = results.map(checkVerdict);
+  for (const v of verdicts) emit({ type: 'requirement.judged', ...v });
+  const report = reportOf(plan, facts, results, startedAt);
+  const dir = options.reportDir;
+  const reports = dir ? { dir, files: await writeReports(report, dir) } : undefined;
+  emit({
+    type: 'run.finished',
+    run: 'check',
+    report,
+    outcome: runOutcome(verdicts),
+    kept: Boolean(options.keep),
+    ...(reports ? { reports } : {}),
+  });
+  return report;
+}
+
+function reportOf(plan: Plan, facts: Facts, results: CheckResult[], startedAt: Date): Report {
   const finishedAt = new Date();
   return {
     schema: 'rehearsal-check/1',

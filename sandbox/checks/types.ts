@@ -1,13 +1,7 @@
 import type { ProfileName } from '../declaration/types.js';
+import type { Outcome, RequirementVerdict, Severity } from '../verdict.js';
 
-/**
- * A check's verdict. `not-applicable` and `not-checked` always come with the reason; a check
- * that could not run says so rather than passing (DESIGN.md: every verdict can fail).
- */
-export type Verdict = 'pass' | 'fail' | 'warn' | 'not-applicable' | 'not-checked';
-
-/** MUST covers the document's MUST and MUST NOT; SHOULD its SHOULDs and Best Practices. */
-export type Severity = 'MUST' | 'SHOULD';
+export type { Severity } from '../verdict.js';
 
 /** One requirement of the packaging document, as the catalogue states it. */
 export interface Requirement {
@@ -24,9 +18,12 @@ export interface Requirement {
   profiles?: Partial<Record<ProfileName, string>>;
 }
 
-/** What a check found. */
+/**
+ * What a check found. The report keeps the outcome under `verdict` (report.json's shape,
+ * `rehearsal-check/1`); `checkVerdict` gives it as the shared `RequirementVerdict`.
+ */
 export interface Finding {
-  verdict: Verdict;
+  verdict: Outcome;
   /** What the check did, in one or two sentences. */
   did: string;
   /** The evidence: measured values, commands and their output, file paths. */
@@ -38,6 +35,19 @@ export interface Finding {
 /** A requirement with its finding: one line of the report. */
 export interface CheckResult extends Requirement, Finding {
   ms: number;
+}
+
+/** A check's result in the vocabulary every verdict shares. */
+export function checkVerdict(r: CheckResult): RequirementVerdict {
+  return {
+    source: 'check',
+    requirement: r.id,
+    title: r.title,
+    severity: r.severity,
+    outcome: r.verdict,
+    summary: r.why ?? r.did,
+    evidence: r.evidence,
+  };
 }
 
 export interface Report {
@@ -65,7 +75,7 @@ export type TimelineSample =
   | { at: number; kind: 'memory'; container: string; bytes: number; limitBytes: number }
   | { at: number; kind: 'action'; text: string };
 
-export type Summary = Record<Verdict, number> & { mustFailed: number };
+export type Summary = Record<Outcome, number> & { mustFailed: number };
 
 /** The run's facts judged under another profile. */
 export interface ProfileJudgement {
@@ -76,7 +86,7 @@ export interface ProfileJudgement {
     id: string;
     title: string;
     severity: Severity;
-    verdict: Verdict;
+    verdict: Outcome;
     why?: string;
     note?: string;
   }[];

@@ -7,6 +7,7 @@ import type { Plan } from '../plan/types.js';
 import { describeAction } from '../chaos/action.js';
 import { newSeed } from '../chaos/prng.js';
 import { chaosSchedule, chaosTarget, runChaos, type ChaosReport } from '../chaos/run.js';
+import { chaosFinished } from '../chaos/verdicts.js';
 
 /** `rehearsal chaos`'s defaults (sandbox/defaults.ts), in the units a run takes. */
 export const LIVE_CHAOS_DEFAULTS = {
@@ -70,10 +71,16 @@ export async function startChaos(plan: Plan, options: LiveChaosOptions): Promise
     plan,
     { ...settings, actions, service: service.name },
     { engine: options.engine, emit: options.emit, signal: stopping.signal, journalFile: journal },
-  ).catch((err: unknown) => {
-    if (err instanceof AbortedError && stopping.signal.aborted) return undefined;
-    throw err;
-  });
+  ).then(
+    (report) => {
+      if (!stopping.signal.aborted) options.emit(chaosFinished(report));
+      return report;
+    },
+    (err: unknown) => {
+      if (err instanceof AbortedError && stopping.signal.aborted) return undefined;
+      throw err;
+    },
+  );
   return {
     seed,
     service: service.name,

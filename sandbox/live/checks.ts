@@ -5,7 +5,12 @@ import { planFromDeclaration, type PlanRequest } from '../sandbox/resolve.js';
 import type { Report } from '../checks/types.js';
 
 /** The events of a check run another view may show: its steps, verdicts and warnings. */
-const CHECK_EVENTS = new Set<RehearsalEvent['type']>(['check.step', 'check.result', 'warning']);
+const CHECK_EVENTS = new Set<RehearsalEvent['type']>([
+  'check.step',
+  'requirement.judged',
+  'run.finished',
+  'warning',
+]);
 
 /**
  * `rehearsal check`'s core, started from a running sandbox's view: the declaration is planned
@@ -26,7 +31,9 @@ export async function runSideChecks(
   });
   // Loaded on demand: the check's fact gathering and judging are only needed when asked for.
   const { runChecks } = await import('../checks/run.js');
+  // The chaos phase's own verdicts stay inside the check: they reach the view as its results.
   const emit: Emit = (e) => {
+    if (e.type === 'requirement.judged' && e.source !== 'check') return;
     if (CHECK_EVENTS.has(e.type)) options.emit(e);
   };
   return runChecks(plan, {

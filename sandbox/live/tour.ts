@@ -123,12 +123,11 @@ export const TOUR: readonly TourStep[] = [
 /** The events a tour view needs: progress and verdicts, not every container's lifecycle. */
 const TOUR_EVENTS = new Set<RehearsalEvent['type']>([
   'check.step',
-  'check.result',
+  'requirement.judged',
   'chaos.planned',
   'chaos.action',
   'chaos.result',
   'traffic.sample',
-  'verdict.reached',
   'sandbox.ready',
   'warning',
 ]);
@@ -192,7 +191,7 @@ export async function runTourStep(
       if (!v)
         return { verdict: 'not-checked', why: 'the chaos run was stopped before its verdicts' };
       return {
-        verdict: v.outcome === 'untested' ? 'not-checked' : v.outcome,
+        verdict: v.outcome,
         why: v.summary,
       };
     } finally {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { UserError } from '../errors.js';
 import { EdgeClient, type EdgeReply, type EdgeTarget } from './edge-client.js';
 
 /** What a persona's login needs: the IdP behind the edge and the task's registered client. */
@@ -21,6 +22,17 @@ export interface PersonaToken {
 
 const b64 = (b: Buffer) => b.toString('base64url');
 const TIMEOUT_MS = 8000;
+
+/**
+ * A persona login that did not end with a token: what the IdP did, and where to look. The
+ * traffic generator records it as a failed `persona:login`; it is the user's declaration or the
+ * sandbox's IdP that is wrong, not Rehearsal.
+ */
+function loginFailed(what: string): UserError {
+  return new UserError(`the persona's login at the sandbox's IdP failed: ${what}`, {
+    hint: "Check that traffic.persona in rehearsal.yaml names one of the IdP's personas and that the task declares sso: true; `rehearsal logs idp` shows what the IdP saw.",
+  });
+}
 
 /**
  * Logs a persona in at the sandbox's IdP without a browser: authorization code with PKCE and
@@ -57,10 +69,10 @@ export async function personaToken(login: PersonaLogin): Promise<PersonaToken> {
       auth.searchParams.set(k, v);
     const back = await followToRedirect(client, auth, redirectUri);
     if (back.searchParams.get('state') !== state)
-      throw new Error('the IdP answered with another state');
+      throw loginFailed('the IdP answered with another state');
     const code = back.searchParams.get('code');
     if (!code)
-      throw new Error(`the IdP refused the login: ${back.searchParams.get('error') ?? 'no code'}`);
+      throw loginFailed(`the IdP refused it: ${back.searchParams.get('error') ?? 'no code'}`);
     const basic = Buffer.from(
       `${encodeURIComponent(login.clientId)}:${encodeURIComponent(login.clientSecret)}`,
     ).toString('base64');
@@ -83,7 +95,7 @@ export async function personaToken(login: PersonaLogin): Promise<PersonaToken> {
       }),
       'the token endpoint',
     );
-    if (!tokens.access_token) throw new Error('the token endpoint gave no access token');
+    if (!tokens.access_token) throw loginFailed('the token endpoint gave no access token');
     return {
       accessToken: tokens.access_token,
       expiresAt: Date.now() + (tokens.expires_in ?? 60) * 1000,
@@ -110,18 +122,18 @@ async function followToRedirect(client: EdgeClient, start: URL, back: string): P
     }
     const location = r.headers.location;
     if (!location)
-      throw new Error(`the IdP did not redirect from ${url.pathname} (HTTP ${r.status})`);
+      throw loginFailed(`the IdP did not redirect from ${url.pathname} (HTTP ${r.status})`);
     const next = new URL(location, url);
     if (next.href.startsWith(back)) return next;
-    if (next.host !== start.host) throw new Error(`the IdP redirected away, to ${next.origin}`);
+    if (next.host !== start.host) throw loginFailed(`the IdP redirected away, to ${next.origin}`);
     url = next;
   }
-  throw new Error('the IdP redirected too many times');
+  throw loginFailed('the IdP redirected too many times');
 }
 
 async function json<T>(r: EdgeReply, what: string): Promise<T> {
   if (r.status !== 200)
-    throw new Error(`${what} answered HTTP ${r.status}: ${r.body.slice(0, 200)}`);
+    throw loginFailed(`${what} answered HTTP ${r.status}: ${r.body.slice(0, 200)}`);
   return JSON.parse(r.body) as T;
 }
 

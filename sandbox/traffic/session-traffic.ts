@@ -119,7 +119,7 @@ export class SessionTraffic {
       this.o.ledger.push(this.o.ledger.failures, {
         at,
         journey: 'persona:login',
-        cause: `IdP: ${(err as Error).message}`,
+        cause: (err as Error).message,
       });
     }
   }

@@ -1,8 +1,9 @@
 import type { RehearsalEvent } from '../../../sandbox/events.js';
 import type { TourStep } from '../../../sandbox/live/tour.js';
 import type { Completion } from '../lifecycle.js';
+import type { Outcome } from '../../../sandbox/verdict.js';
 
-export type StepVerdict = 'pass' | 'fail' | 'warn' | 'not-applicable' | 'not-checked';
+export type StepVerdict = Outcome;
 
 /** What became of one step of the tour. */
 export interface StepRun {
@@ -50,9 +51,6 @@ function update(s: TourState, i: number, change: (r: StepRun) => StepRun): TourS
   return { ...s, runs: s.runs.map((x, j) => (j === i ? change(x) : x)) };
 }
 
-const verdictOf = (o: 'pass' | 'fail' | 'untested'): StepVerdict =>
-  o === 'untested' ? 'not-checked' : o;
-
 /** The tour's reducer: navigation, each step's run, and the running step's events. */
 export function tourReducer(s: TourState, a: TourAction): TourState {
   const running = s.runs.findIndex((r) => r.state === 'running');
@@ -74,8 +72,8 @@ export function tourReducer(s: TourState, a: TourAction): TourState {
       return { ...s, outcome: a.outcome };
     case 'check.step':
       return update(s, running, (r) => ({ ...r, progress: a.text }));
-    case 'check.result':
-      return update(s, running, (r) => ({ ...r, seen: { ...r.seen, [a.id]: a.verdict } }));
+    case 'requirement.judged':
+      return update(s, running, (r) => ({ ...r, seen: { ...r.seen, [a.requirement]: a.outcome } }));
     case 'chaos.planned':
       return update(s, running, (r) => ({
         ...r,
@@ -83,11 +81,6 @@ export function tourReducer(s: TourState, a: TourAction): TourState {
       }));
     case 'chaos.action':
       return update(s, running, (r) => ({ ...r, progress: `chaos ${a.description}` }));
-    case 'verdict.reached':
-      return update(s, running, (r) => ({
-        ...r,
-        seen: { ...r.seen, [a.requirement]: verdictOf(a.outcome) },
-      }));
     case 'sandbox.ready':
       return update(s, running, (r) => ({
         ...r,

@@ -12,7 +12,7 @@ import { EdgeClient, edgeTarget } from '../../traffic/edge-client.js';
 import { TrafficGenerator } from '../../traffic/generator.js';
 import { hasWrites, type TrafficSpec } from '../../traffic/journeys.js';
 import { newPlanting, type Planting } from '../../traffic/plant.js';
-import { taskTrafficSpec, type TrafficOverlays } from '../../traffic/task-traffic.js';
+import { taskTraffic, type TrafficOverlays } from '../../traffic/task-traffic.js';
 import type { TimelineSample } from '../types.js';
 import { trialPlanting } from './plant-trial.js';
 import type { TrafficFacts } from './types.js';
@@ -33,7 +33,7 @@ export async function traffic(
 ): Promise<TrafficFacts | undefined> {
   const target = edgeTarget(plan, s.name);
   if (!target || !s.probe) return undefined;
-  const spec = taskTrafficSpec(plan, s, overlays);
+  const { spec, personaToken } = taskTraffic(plan, s, overlays, target);
   const admin = await edgeAdmin(plan, engine);
   const before = admin ? await servedByIp(admin, s.name) : new Map<string, number>();
   const names = await replicaNames(plan, engine, s.name);
@@ -54,6 +54,7 @@ export async function traffic(
   const generator = new TrafficGenerator({
     target,
     spec,
+    ...(personaToken ? { personaToken } : {}),
     replicaOfBackend: (a) => names.get(a.split(':')[0] ?? a),
     rps: 30,
     concurrency: 4,
@@ -86,12 +87,16 @@ export async function traffic(
   return facts;
 }
 
-/** The generator's figures as facts: session refusals by another replica counted on their own. */
+/**
+ * The generator's figures as facts: session refusals by another replica counted on their own.
+ * A persona's IdP token counts as a session, as in chaos's stateless verdict: a replica other
+ * than the first to honour it must honour it too.
+ */
 function summarise(g: TrafficGenerator, spec: TrafficSpec, planted: string[]): TrafficFacts {
   const refused = g.ledger.sessions.filter(
-    (u) => !u.persona && u.replica !== u.issuer && (u.status === 401 || u.status === 403),
+    (u) => u.replica !== u.issuer && (u.status === 401 || u.status === 403),
   );
-  const sessionChecks = g.ledger.sessions.filter((u) => !u.persona);
+  const sessionChecks = g.ledger.sessions;
   const errors = { ...g.figures.total.errors };
   let failed = Object.values(errors).reduce((a, b) => a + b, 0);
   for (const r of refused) {
@@ -112,7 +117,7 @@ function summarise(g: TrafficGenerator, spec: TrafficSpec, planted: string[]): T
     origin: spec.origin,
     journeys: Object.entries(g.journeys).map(([name, c]) => `${name} ${c.ok}/${c.sent}`),
     writes: hasWrites(spec),
-    ...(spec.session
+    ...(spec.session || spec.persona
       ? {
           sessions: {
             checks: sessionChecks.length,
@@ -120,7 +125,10 @@ function summarise(g: TrafficGenerator, spec: TrafficSpec, planted: string[]): T
             refused: refused.length,
             examples: refused
               .slice(0, 3)
-              .map((u) => `issued by ${u.issuer}, refused by ${u.replica} (HTTP ${u.status})`),
+              .map(
+                (u) =>
+                  `${u.persona ? `${u.persona}'s IdP token, honoured by` : 'issued by'} ${u.issuer}, refused by ${u.replica} (HTTP ${u.status})`,
+              ),
           },
         }
       : {}),

@@ -1,5 +1,5 @@
 import type { Bounds } from '../../chaos/schedule.js';
-import type { Verdict as ChaosVerdict } from '../../chaos/verdicts.js';
+import type { ChaosVerdict } from '../../chaos/verdicts.js';
 import type { ProfileName } from '../../declaration/types.js';
 import type { ContainerProcess, FileChange, ImageDetails } from '../../engine/engine.js';
 import type { ServicePlan } from '../../plan/types.js';

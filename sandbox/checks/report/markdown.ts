@@ -1,6 +1,7 @@
-import type { CheckResult, ProfileJudgement, Report, Verdict } from '../types.js';
+import type { Outcome } from '../../verdict.js';
+import type { CheckResult, ProfileJudgement, Report } from '../types.js';
 
-export const VERDICT_LABEL: Record<Verdict, string> = {
+export const VERDICT_LABEL: Record<Outcome, string> = {
   pass: 'pass',
   fail: 'FAIL',
   warn: 'warn',

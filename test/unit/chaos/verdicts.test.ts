@@ -38,8 +38,8 @@ describe('ephemeral', () => {
     expect(v.outcome).toBe('fail');
     expect(v.evidence.join('\n')).toContain('Patient/id2 (acknowledged by api-b at 0.2 s)');
   });
-  it('is untested without a replace-all', () => {
-    expect(ephemeralVerdict([], name).outcome).toBe('untested');
+  it('is not checked without a replace-all', () => {
+    expect(ephemeralVerdict([], name).outcome).toBe('not-checked');
   });
 });
 
@@ -78,9 +78,9 @@ describe('stateless', () => {
       "dr-ada's IdP access token (honoured by api-a) refused by api-b (HTTP 401) at 1.0 s",
     );
   });
-  it('ignores outages (503) and is untested when no session left its issuer', () => {
+  it('ignores outages (503) and is not checked when no session left its issuer', () => {
     expect(statelessVerdict([use('a', 'b', 503), use('a', 'a', 200)], name).outcome).toBe(
-      'untested',
+      'not-checked',
     );
   });
 });
@@ -104,13 +104,13 @@ describe('incorruptible', () => {
     expect(v.outcome).toBe('fail');
     expect(v.evidence[0]).toContain('did not come back by itself');
   });
-  it('is untested when no write was acknowledged, even if every kill was repaired', () => {
+  it('is not checked when no write was acknowledged, even if every kill was repaired', () => {
     const v = incorruptibleVerdict([], [{ at: 1000, container: 'api-1' }], ok, name);
-    expect(v.outcome).toBe('untested');
+    expect(v.outcome).toBe('not-checked');
     expect(v.summary).toMatch(/no write was acknowledged/);
   });
-  it('is untested without a SIGKILL', () => {
-    expect(incorruptibleVerdict([], [], ok, name).outcome).toBe('untested');
+  it('is not checked without a SIGKILL', () => {
+    expect(incorruptibleVerdict([], [], ok, name).outcome).toBe('not-checked');
   });
 });
 
@@ -170,6 +170,6 @@ describe('dynamically scalable', () => {
     expect(
       scalableVerdict([{ container: 'api-5', healthyAt: 1000, goneAt: 3000 }], [], [], 60_000)
         .outcome,
-    ).toBe('untested');
+    ).toBe('not-checked');
   });
 });

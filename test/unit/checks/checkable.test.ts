@@ -8,11 +8,11 @@ import { oneTaskFacts } from './one-task.js';
 const HOW =
   /to check it:|declare|run |install|make |add |rehearsal (check|chaos)|once (every|a replica)/i;
 
-const untested = (requirement: string, summary: string): ChaosFacts => ({
+const notChecked = (requirement: string, summary: string): ChaosFacts => ({
   service: 'api',
   journal: 'chaos-api.jsonl',
   verdicts: [
-    { requirement: requirement as 'ephemeral', outcome: 'untested', summary, evidence: [] },
+    { requirement: requirement as 'ephemeral', outcome: 'not-checked', summary, evidence: [] },
   ],
 });
 
@@ -37,8 +37,8 @@ describe('"not checked" always says how to make it checkable', () => {
         { replicas },
         {
           chaos: [
-            untested('ephemeral', 'no write was acknowledged before a replace-all'),
-            untested('incorruptible', 'no write was acknowledged before a replace-all'),
+            notChecked('ephemeral', 'no write was acknowledged before a replace-all'),
+            notChecked('incorruptible', 'no write was acknowledged before a replace-all'),
           ],
         },
       ),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REQUIREMENTS } from '../../../sandbox/checks/catalogue.js';
-import type { Verdict as ChaosVerdict } from '../../../sandbox/chaos/verdicts.js';
+import type { ChaosVerdict } from '../../../sandbox/chaos/verdicts.js';
 import { checkScenario } from '../../../sandbox/checks/chaos-phase.js';
 import type {
   ChaosFacts,
@@ -498,9 +498,9 @@ describe('checks decided under chaos', () => {
     );
   });
 
-  it('never pass on an untested verdict or a phase that could not run', () => {
+  it('never pass on a not-checked chaos verdict or a phase that could not run', () => {
     expect(
-      verdict('incorruptible', facts(task(), { chaos: [chaos({ incorruptible: 'untested' })] })),
+      verdict('incorruptible', facts(task(), { chaos: [chaos({ incorruptible: 'not-checked' })] })),
     ).toBe('not-checked');
     const broken: ChaosFacts = { service: 'api', journal: '/tmp/j', error: 'no replica answered' };
     expect(CHECKS['incorruptible']!(facts(task(), { chaos: [broken] })).why).toContain(

@@ -160,13 +160,15 @@ function checkActions(): DashboardAction[] {
   for (const r of REQUIREMENTS.slice(0, 12)) {
     out.push(
       at({
-        type: 'check.result',
-        id: r.id,
+        type: 'requirement.judged',
+        source: 'check',
+        requirement: r.id,
         title: r.title,
         severity: r.severity,
-        verdict:
+        outcome:
           r.id === 'stoppable' ? 'fail' : r.id === 'dynamically-scalable' ? 'not-checked' : 'pass',
-        ...(r.id === 'stoppable' ? { why: 'SIGTERM was ignored: killed after 60.0 s' } : {}),
+        summary: r.id === 'stoppable' ? 'SIGTERM was ignored: killed after 60.0 s' : 'checked',
+        evidence: [],
       }),
     );
   }
@@ -199,14 +201,20 @@ describe('ChecklistPanel', () => {
         ...checkActions(),
         { type: 'ui.checks', state: 'done', summary: '10 pass, 1 fail (1 MUST)' },
         at({
-          type: 'verdict.reached',
+          type: 'requirement.judged',
+          source: 'chaos',
+          title: 'scalable',
+          severity: 'MUST',
           requirement: 'scalable',
           outcome: 'pass',
           summary: 'new replicas served',
           evidence: [],
         }),
         at({
-          type: 'verdict.reached',
+          type: 'requirement.judged',
+          source: 'chaos',
+          title: 'stateless',
+          severity: 'MUST',
           requirement: 'stateless',
           outcome: 'fail',
           summary: '12 of 40 session checks were refused by another replica',

@@ -13,8 +13,8 @@ export const CHAOS_REQUIREMENT: Record<string, string> = {
 };
 
 /**
- * Live verdicts per requirement: a check run's `check.step` / `check.result` events, and the
- * `verdict.reached` events of chaos runs (kept apart: a later check run does not erase them).
+ * Live verdicts per requirement: a check run's `check.step` and `requirement.judged` events,
+ * and those of chaos runs (kept apart: a later check run does not erase them).
  */
 export function checklistReducer(c: ChecklistView, a: DashboardAction): ChecklistView {
   switch (a.type) {
@@ -28,18 +28,14 @@ export function checklistReducer(c: ChecklistView, a: DashboardAction): Checklis
     }
     case 'check.step':
       return c.state === 'running' ? { ...c, step: a.text } : c;
-    case 'check.result':
-      return {
-        ...c,
-        checks: { ...c.checks, [a.id]: { verdict: a.verdict, ...(a.why ? { why: a.why } : {}) } },
-      };
-    case 'verdict.reached': {
+    case 'requirement.judged': {
+      if (a.source === 'check') {
+        const why = a.outcome === 'pass' ? {} : { why: a.summary };
+        return { ...c, checks: { ...c.checks, [a.requirement]: { verdict: a.outcome, ...why } } };
+      }
       const id = CHAOS_REQUIREMENT[a.requirement];
       if (!id) return c;
-      const verdict = {
-        verdict: a.outcome === 'untested' ? ('not-checked' as const) : a.outcome,
-        why: a.summary,
-      };
+      const verdict = { verdict: a.outcome, why: a.summary };
       const others = (c.chaos[id] ?? []).filter((v) => v.name !== a.requirement);
       return { ...c, chaos: { ...c.chaos, [id]: [...others, { name: a.requirement, verdict }] } };
     }

@@ -33,7 +33,8 @@ const SHOWN = new Set<TimedEvent['type']>([
   'chaos.planned',
   'chaos.action',
   'chaos.result',
-  'verdict.reached',
+  'requirement.judged',
+  'run.finished',
   'warning',
 ]);
 
@@ -62,7 +63,8 @@ export function finishedReducer(f: FinishedLines, a: DashboardAction): FinishedL
 
 function toneOf(e: TimedEvent): Tone {
   if (e.type === 'chaos.result') return e.ok ? 'plain' : 'bad';
-  if (e.type === 'verdict.reached')
+  if (e.type === 'requirement.judged')
     return e.outcome === 'pass' ? 'good' : e.outcome === 'fail' ? 'bad' : 'warn';
+  if (e.type === 'run.finished') return e.outcome.failed.length > 0 ? 'bad' : 'good';
   return TONE[e.type] ?? 'plain';
 }

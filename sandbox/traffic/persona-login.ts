@@ -1,7 +1,7 @@
 import { IDP_HOST } from '../plan/idp.js';
 import type { Plan } from '../plan/types.js';
-import type { EdgeTarget } from '../traffic/edge-client.js';
-import { personaToken, type PersonaToken } from '../traffic/persona-token.js';
+import type { EdgeTarget } from './edge-client.js';
+import { personaToken, type PersonaToken } from './persona-token.js';
 
 /**
  * How the traffic logs `persona` in for `service`: at the sandbox's IdP, as the client the sandbox
