@@ -32,6 +32,8 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
   switch (e.type) {
     case 'check.step':
       return `Check: ${e.text}`;
+    case 'traffic.derived':
+      return `Traffic ${e.service}: ${e.text}`;
     case 'check.result':
       return undefined; // `rehearsal check` prints the verdict table on stdout itself
     case 'plan.ready':

@@ -114,6 +114,8 @@ export type RehearsalEvent =
     }
   /** A conformance check run (sandbox/checks/): what it is doing now, then each verdict. */
   | { type: 'check.step'; text: string }
+  /** A task's journeys were derived from what it publishes ("journeys from CDS Hooks discovery: …"). */
+  | { type: 'traffic.derived'; service: string; text: string }
   | {
       type: 'check.result';
       id: string;
