@@ -47,6 +47,8 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
       return `Check: ${e.text}`;
     case 'run.finished':
       return runFinishedLine(e);
+    case 'traffic.derived':
+      return `Traffic ${e.service}: ${e.text}`;
     case 'plan.ready':
       return [
         `Sandbox ${e.sandboxId}: ${e.services.map((s) => (s.role === 'cron' ? `${s.name} (cron)` : `${s.name} ×${s.replicas}`)).join(', ')}`,

@@ -130,6 +130,8 @@ export type RehearsalEvent =
   /** A conformance check run (sandbox/checks/): what it is doing now. */
   | { type: 'check.step'; text: string }
   | RunFinished
+  /** A task's journeys were derived from what it publishes ("journeys from CDS Hooks discovery: …"). */
+  | { type: 'traffic.derived'; service: string; text: string }
   | { type: 'warning'; message: string };
 
 export type Emit = (event: RehearsalEvent) => void;

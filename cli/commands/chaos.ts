@@ -101,7 +101,8 @@ async function runCommand(
 ): Promise<void> {
   const { plan, loaded } = await planFromDeclaration(planRequest(c, flags));
   // Loaded on demand: the chaos run and its traffic generator serve this command only.
-  const { chaosOnPlatform, planChaos } = await import('../../sandbox/chaos/on-platform.js');
+  const { chaosOnPlatform, planChaos, previewChaosTraffic } =
+    await import('../../sandbox/chaos/on-platform.js');
   if (replayOf && replayOf !== plan.declarationSha256) {
     c.emit({
       type: 'warning',
@@ -123,7 +124,10 @@ async function runCommand(
     platform,
     path ? { path, text: readText(path) } : undefined,
   );
-  if (flags.dryRun) return c.out(renderSchedule(s, actions, Boolean(flags.json)));
+  if (flags.dryRun)
+    return c.out(
+      renderSchedule(s, actions, Boolean(flags.json), await previewChaosTraffic(plan, s)),
+    );
 
   const engine = await c.engine();
   const interrupt = interruptSignal();

@@ -1,6 +1,7 @@
 import { describeAction, type ChaosAction } from '../../sandbox/chaos/action.js';
 import type { RecoveryFigures } from '../../sandbox/chaos/recovery-figures.js';
 import type { ChaosReport, ChaosSettings } from '../../sandbox/chaos/run.js';
+import type { TrafficPreview } from '../../sandbox/traffic/task-traffic.js';
 
 /** Who repaired the faults of a run, by the engine its report names (else the engine's name). */
 const REPAIRED_BY: Partial<Record<ChaosReport['engine'], string>> = {
@@ -19,7 +20,18 @@ function trafficLines(t: ChaosReport['traffic']): string[] {
   const list = (entries: string[]) => entries.join(', ') || 'none';
   return [
     `Traffic: ${t.requests} requests in ${t.seconds} s (${t.rps} req/s), p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms; errors: ${list(Object.entries(t.errors).map(([k, v]) => `${k} ×${v}`))}.`,
-    `Journeys (${t.origin}): ${list(Object.entries(t.journeys).map(([k, v]) => `${k} ${v.ok}/${v.sent}`))}.`,
+    `Journeys (${t.derivedFrom ?? t.origin}): ${list(Object.entries(t.journeys).map(([k, v]) => `${k} ${v.ok}/${v.sent}`))}.`,
+    ...(t.conformance
+      ? [
+          `CDS Hooks answers: ${t.conformance.checked - t.conformance.invalid}/${t.conformance.checked} conform to the specification's schema.`,
+          ...t.conformance.examples
+            .slice(0, 3)
+            .map(
+              (x) =>
+                `  ${x.journey}${x.replica ? ` (${x.replica})` : ''}: ${x.problems.join('; ')}`,
+            ),
+        ]
+      : []),
     `Writes: ${t.acknowledgedWrites} acknowledged, ${t.lostWrites} lost.`,
     ...(t.websocket
       ? [
@@ -66,11 +78,50 @@ export function renderChaosSummary(r: ChaosReport): string {
   ].join('\n');
 }
 
-/** `rehearsal chaos --dry-run`: the schedule, as text or JSON. */
-export function renderSchedule(s: ChaosSettings, actions: ChaosAction[], json: boolean): string {
-  if (json) return JSON.stringify({ seed: s.seed, durationMs: s.durationMs, actions }, null, 2);
+/** `rehearsal chaos --dry-run`: the schedule and the journeys, as text or JSON. */
+export function renderSchedule(
+  s: ChaosSettings,
+  actions: ChaosAction[],
+  json: boolean,
+  traffic?: TrafficPreview & { service: string },
+): string {
+  if (json)
+    return JSON.stringify(
+      {
+        seed: s.seed,
+        durationMs: s.durationMs,
+        actions,
+        ...(traffic
+          ? { traffic: { service: traffic.service, note: traffic.note, ...traffic.spec } }
+          : {}),
+      },
+      null,
+      2,
+    );
   return [
     `seed ${s.seed}: ${actions.length} action(s) over ${s.durationMs / 1000} s (dry run: nothing touched)`,
     ...actions.map((a) => `  ${describeAction(a)}`),
+    ...(traffic ? journeyLines(traffic) : []),
   ].join('\n');
+}
+
+/** The journeys of a dry run, one line each: method, path, weight, and what is checked. */
+function journeyLines(t: TrafficPreview & { service: string }): string[] {
+  const { spec } = t;
+  return [
+    `traffic to ${t.service}: ${t.note}`,
+    ...spec.journeys.map(
+      (j) =>
+        `  ${j.name}: ${j.method} ${j.path} ×${j.weight}${j.write ? ', a write read back' : ''}${j.conforms ? `, answer validated (${j.conforms})` : ''}`,
+    ),
+    ...(spec.session
+      ? [
+          `  session: ${spec.session.login.method} ${spec.session.login.path}, then ${spec.session.check.path}`,
+        ]
+      : []),
+    ...(spec.persona
+      ? [`  persona ${spec.persona.persona}: ${spec.persona.method} ${spec.persona.path}`]
+      : []),
+    ...(spec.websocket ? [`  websocket: ${spec.websocket.path}`] : []),
+  ];
 }

@@ -12,6 +12,16 @@ import {
 } from './run.js';
 import { parseScenario } from './scenario.js';
 import { chaosFinished } from './verdicts.js';
+import { previewTaskTraffic, type TrafficPreview } from '../traffic/task-traffic.js';
+
+/** The journeys a chaos run of these settings would send (for `--dry-run`). */
+export async function previewChaosTraffic(
+  plan: Plan,
+  settings: ChaosSettings,
+): Promise<TrafficPreview & { service: string }> {
+  const { service } = await chaosTarget(plan, settings.service);
+  return { ...(await previewTaskTraffic(plan, service, settings.overlays)), service: service.name };
+}
 
 /**
  * The actions a chaos run will take on this platform: the scenario's (a YAML file's text), the

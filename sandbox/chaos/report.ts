@@ -4,6 +4,7 @@ import type { Canaries } from '../traffic/canary.js';
 import type { TaskOverlay } from '../declaration/types.js';
 import type { JourneyCounts, TrafficGenerator } from '../traffic/generator.js';
 import type { TrafficSpec } from '../traffic/journeys.js';
+import type { NonConforming } from '../traffic/conformance.js';
 import type { WriteCheck } from '../traffic/ledger.js';
 import type { WebSocketFigures } from '../traffic/websocket-traffic.js';
 import type { ChaosAction } from './action.js';
@@ -82,7 +83,11 @@ export interface TrafficReport {
   unrouted: number;
   /** Where the journeys came from, and how each fared. */
   origin: TrafficSpec['origin'];
+  /** Derived journeys: what they came from ("journeys from CDS Hooks discovery: …"). */
+  derivedFrom?: string;
   journeys: JourneyCounts;
+  /** Answers checked against the derived journeys' protocol, and the first that did not conform. */
+  conformance?: { checked: number; invalid: number; examples: NonConforming[] };
   websocket?: WebSocketFigures;
   /** The first lost WebSocket messages (at most 10): when each was sent and which replica held it. */
   websocketLost?: { at: number; replica: string; message: string }[];
@@ -115,7 +120,17 @@ export function trafficReport(
     unrouted: traffic.ledger.failures.filter((f) => f.cause.startsWith('HTTP ') && !f.replica)
       .length,
     origin: spec.origin,
+    ...(spec.derivedFrom ? { derivedFrom: spec.derivedFrom } : {}),
     journeys: traffic.journeys,
+    ...(traffic.conformance.checked > 0
+      ? {
+          conformance: {
+            checked: traffic.conformance.checked,
+            invalid: traffic.conformance.invalid,
+            examples: traffic.conformance.examples,
+          },
+        }
+      : {}),
     ...(traffic.websocket
       ? {
           websocket: traffic.websocket.figures,

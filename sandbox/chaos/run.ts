@@ -99,9 +99,10 @@ export async function runChaos(
   // remaining actions are journaled as skipped.
   const hardLimitMs = settings.durationMs * 3 + 300_000;
   const roster = new ReplicaRoster(engine, plan.sandboxId, service);
-  const { spec, traffic } = chaosTraffic(plan, service, settings, {
+  const { spec, traffic } = await chaosTraffic(plan, service, settings, {
     target,
     durationMs: hardLimitMs,
+    emit: options.emit,
     replicaOfBackend: roster.replicaOfBackend,
     onSample: (s) => emit({ type: 'traffic.sample', ...s, replicas: roster.byName(s.replicas) }),
   });

@@ -67,6 +67,14 @@ export interface RunRecord {
   name: (replica: string) => string;
 }
 
+/** Why a spec of this origin has no write journey. */
+const NO_WRITES: Partial<Record<RunRecord['spec']['origin'], string>> = {
+  health:
+    'the default traffic of a service other than the reference only reads its health (and smoke) path',
+  'cds-hooks':
+    'the journeys derived from CDS Hooks discovery are hook calls, answered from their request, and CDS Hooks has no way to read back anything a service keeps (`rehearsal check` calls these not applicable)',
+};
+
 /**
  * Ephemeral, stateless, incorruptible and scalable, in that order. Without a write journey the
  * two verdicts about data are not checked, saying how to declare one.
@@ -74,7 +82,7 @@ export interface RunRecord {
 export function decideVerdicts(r: RunRecord): ChaosVerdict[] {
   const noWrites = hasWrites(r.spec)
     ? undefined
-    : `no write journey: ${r.spec.origin === 'health' ? 'the default traffic of a service other than the reference only reads its health (and smoke) path' : 'none of the declared journeys has "write:"'}; declare one under traffic.journeys in rehearsal.yaml`;
+    : `no write journey: ${NO_WRITES[r.spec.origin] ?? 'none of the declared journeys has "write:"'}; declare one under traffic.journeys in rehearsal.yaml`;
   return [
     noWrites ? notChecked('ephemeral', noWrites) : ephemeralVerdict(r.ephemeral, r.name),
     statelessVerdict(r.sessions, r.name),

@@ -116,6 +116,7 @@ export async function runChaosPhase(plan: Plan, o: ChaosPhaseOptions): Promise<C
           replicas: report.traffic.replicas,
           acknowledgedWrites: report.traffic.acknowledgedWrites,
           lostWrites: report.traffic.lostWrites,
+          origin: report.traffic.origin,
         },
       });
     } catch (err) {

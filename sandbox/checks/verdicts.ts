@@ -5,6 +5,7 @@ import { IMAGE_CHECKS } from './image-checks.js';
 import type { Check } from './judging.js';
 import { LOGGING_CHECKS } from './logging-checks.js';
 import { NETWORK_CHECKS } from './network-checks.js';
+import { cdsDataNotApplicable, withProtocolSuite } from './protocol-checks.js';
 import { RUNTIME_CHECKS } from './runtime-checks.js';
 import { STARTUP_CHECKS } from './startup-checks.js';
 import { TRACE_CHECKS } from './trace-checks.js';
@@ -22,8 +23,10 @@ export const CHECKS: Record<string, Check> = {
   ...NETWORK_CHECKS,
   ...CHAOS_CHECKS,
   ...IDENTITY_CHECKS,
+  'programmatically-verifiable': withProtocolSuite(RUNTIME_CHECKS['programmatically-verifiable']!),
+  incorruptible: cdsDataNotApplicable(CHAOS_CHECKS.incorruptible!),
   // What one observation shows, and what chaos adds: the worse verdict, both sets of evidence.
-  ephemeral: (f) => combine(RUNTIME_CHECKS.ephemeral!(f), chaosEphemeral(f)),
+  ephemeral: (f) => combine(RUNTIME_CHECKS.ephemeral!(f), cdsDataNotApplicable(chaosEphemeral)(f)),
   'horizontally-scaled': (f) => combine(RUNTIME_CHECKS['horizontally-scaled']!(f), chaosBounds(f)),
 };
 

@@ -147,6 +147,11 @@ export interface JourneyDeclaration extends RequestDeclaration {
   weight: number;
   /** A write: what it acknowledges and how that is read back (the write-then-read ledger). */
   write?: WriteDeclaration;
+  /**
+   * The protocol document a successful answer must be (derived journeys only, never declared):
+   * each answer is validated, and a non-conforming one counted apart from HTTP failures.
+   */
+  conforms?: 'cds-hooks-discovery' | 'cds-hooks-response';
 }
 
 export interface WriteDeclaration {

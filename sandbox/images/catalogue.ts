@@ -142,10 +142,27 @@ export function notesServiceImage(mode: ImageMode): ImageRef {
   };
 }
 
+export const CDS_SERVICE_IMAGE = `rehearsal/cds-service:${VERSION}`;
+
+/** The reference CDS Hooks service (templates/cds-service): one file over the mode's Node.js image. */
+export function cdsServiceImage(mode: ImageMode): ImageRef {
+  return {
+    tag: CDS_SERVICE_IMAGE,
+    build: {
+      tag: CDS_SERVICE_IMAGE,
+      context: templatePath('cds-service'),
+      dockerfile: 'Dockerfile',
+      files: ['Dockerfile', 'server.mjs'],
+      buildArgs: { NODE_IMAGE: nodeImage(mode) },
+    },
+  };
+}
+
 /** Images Rehearsal knows how to build, by tag. */
 export function knownBuild(tag: string, mode: ImageMode): ImageRef | undefined {
   if (tag === REFERENCE_SERVICE_IMAGE) return referenceServiceImage(mode);
   if (tag === NOTES_SERVICE_IMAGE) return notesServiceImage(mode);
+  if (tag === CDS_SERVICE_IMAGE) return cdsServiceImage(mode);
   if (tag === RUNTIME_IMAGE) return runtimeImage(mode);
   return undefined;
 }

@@ -9,6 +9,7 @@ import { ensureImage } from '../sandbox/images.js';
 import {
   OFFLINE_DEBIAN,
   notesServiceImage,
+  cdsServiceImage,
   offlineBaseBuilds,
   referenceServiceImage,
   runtimeImage,
@@ -56,6 +57,7 @@ export async function buildOfflineImages(options: OfflineBuildOptions): Promise<
   for (const image of [
     referenceServiceImage('offline'),
     notesServiceImage('offline'),
+    cdsServiceImage('offline'),
     runtimeImage('offline'),
   ]) {
     await ensureImage(engine, image, emit, signal, { force: Boolean(options.force) });

@@ -6,9 +6,9 @@ import type { Plan } from '../plan/types.js';
 import { listReplicas } from '../sandbox/replicas.js';
 import { edgeTarget } from '../traffic/edge-client.js';
 import type { TaskOverlay } from '../declaration/types.js';
-import { REFERENCE_SERVICE_IMAGE } from '../images/catalogue.js';
 import { TrafficGenerator } from '../traffic/generator.js';
 import { resolveTraffic } from '../traffic/journeys.js';
+import { runningTaskTraffic } from '../traffic/task-traffic.js';
 
 /** Steady traffic for a running sandbox: what the dashboard's `t` turns on. */
 export interface LiveTraffic {
@@ -34,7 +34,8 @@ export interface LiveTrafficOptions {
 
 /**
  * Starts the chaos run's traffic generator (the task's journeys: for the reference service
- * reads, write-then-read and cross-replica sessions) through the sandbox's TLS edge, with no chaos: a `traffic.sample` event every second, its
+ * reads, write-then-read and cross-replica sessions; for a CDS Hooks service the calls derived
+ * from its discovery) through the sandbox's TLS edge, with no chaos: a `traffic.sample` event every second, its
  * per-replica counts keyed by container name. Runs until `stop()` or `maxDurationMs`.
  */
 export function startTraffic(plan: Plan, options: LiveTrafficOptions): LiveTraffic {
@@ -62,37 +63,46 @@ export function startTraffic(plan: Plan, options: LiveTrafficOptions): LiveTraff
     }
   };
   const task = plan.services.find((s) => s.name === service);
-  const spec = resolveTraffic(options.overlay?.traffic, {
-    reference: task?.image.tag === REFERENCE_SERVICE_IMAGE,
-    healthPath: task?.probe?.path ?? '/',
-    ...(options.overlay?.smokePath ? { smokePath: options.overlay.smokePath } : {}),
-  });
   const byName = async (counts: Record<string, number>) => {
     if (Object.keys(counts).some((k) => !names.has(k))) await refresh();
     return Object.fromEntries(Object.entries(counts).map(([k, v]) => [names.get(k) ?? k, v]));
   };
   const rps = options.rps ?? 20;
   const durationMs = options.maxDurationMs ?? 3_600_000;
-  const generator = new TrafficGenerator({
-    target,
-    spec,
-    rps,
-    concurrency: options.concurrency ?? 4,
-    durationMs,
-    maxRequests: Math.ceil((rps * durationMs) / 1000),
-    runId: `rl${randomBytes(4).toString('hex')}`,
-    onSample: (s) =>
-      void byName(s.replicas).then((replicas) =>
-        options.emit({ type: 'traffic.sample', ...s, replicas }),
-      ),
-  });
-  const running = refresh().then(() => generator.run());
+  let generator: TrafficGenerator | undefined;
+  let stopped = false;
+  // The journeys `chaos` and `check` send: asked of the running task first (CDS Hooks discovery).
+  const running = (async () => {
+    await refresh();
+    const overlays = options.overlay ? { [service]: options.overlay } : undefined;
+    const { spec } = task
+      ? await runningTaskTraffic(plan, task, overlays, target)
+      : { spec: resolveTraffic(undefined, { reference: false, healthPath: '/' }) };
+    if (spec.derivedFrom)
+      options.emit({ type: 'traffic.derived', service, text: spec.derivedFrom });
+    if (stopped) return;
+    generator = new TrafficGenerator({
+      target,
+      spec,
+      rps,
+      concurrency: options.concurrency ?? 4,
+      durationMs,
+      maxRequests: Math.ceil((rps * durationMs) / 1000),
+      runId: `rl${randomBytes(4).toString('hex')}`,
+      onSample: (s) =>
+        void byName(s.replicas).then((replicas) =>
+          options.emit({ type: 'traffic.sample', ...s, replicas }),
+        ),
+    });
+    await generator.run();
+  })();
   return {
     service,
     async stop() {
-      await generator.stop();
+      stopped = true;
+      await generator?.stop();
       await running;
-      generator.close();
+      generator?.close();
     },
   };
 }

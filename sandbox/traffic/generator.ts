@@ -18,6 +18,7 @@ import { WebSocketTraffic } from './websocket-traffic.js';
 import type { Canaries } from './canary.js';
 import { plantRequest, type Planting } from './plant.js';
 import { SessionTraffic, type JourneyCounts } from './session-traffic.js';
+import { ConformanceTally } from './conformance.js';
 
 export interface TrafficOptions {
   target: EdgeTarget;
@@ -64,6 +65,8 @@ export class TrafficGenerator {
   readonly ledger = new Ledger();
   readonly figures: Figures;
   readonly journeys: JourneyCounts = {};
+  /** Answers of derived journeys checked against their protocol (CDS Hooks). */
+  readonly conformance = new ConformanceTally();
   readonly websocket: WebSocketTraffic | undefined;
   /** First time (ms since start) each replica answered. */
   readonly firstSeen = new Map<string, number>();
@@ -219,8 +222,7 @@ export class TrafficGenerator {
     switch (s.kind) {
       case 'request':
         if (s.journey.write) return this.write(s.journey);
-        await this.call(s.journey.name, prepare(s.journey, this.fill()), s.journey.expect);
-        return;
+        return this.request(s.journey);
       case 'readback':
         return this.readBack(s.journey);
       case 'session':
@@ -228,6 +230,12 @@ export class TrafficGenerator {
       case 'persona':
         return this.sessions.usePersona();
     }
+  }
+
+  private async request(j: JourneyDeclaration): Promise<void> {
+    const r = await this.call(j.name, prepare(j, this.fill()), j.expect);
+    if (r && j.conforms && j.expect.includes(r.status))
+      this.conformance.record(j, r.body, r.replica);
   }
 
   private async write(j: JourneyDeclaration): Promise<void> {

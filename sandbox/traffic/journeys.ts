@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Canaries } from './canary.js';
 import type {
   JourneyDeclaration,
@@ -14,8 +15,13 @@ export interface TrafficSpec {
   session?: SessionDeclaration;
   persona?: PersonaDeclaration;
   websocket?: WebSocketDeclaration;
-  /** "declared" (rehearsal.yaml), "reference" (the reference service's API) or "health". */
-  origin: 'declared' | 'reference' | 'health';
+  /**
+   * "declared" (rehearsal.yaml), "reference" (the reference service's API), "cds-hooks" (derived
+   * from the service's CDS Hooks discovery) or "health".
+   */
+  origin: 'declared' | 'reference' | 'cds-hooks' | 'health';
+  /** For derived journeys: what they were derived from, one line ("CDS Hooks discovery: …"). */
+  derivedFrom?: string;
 }
 
 /** What the defaults depend on. */
@@ -116,11 +122,13 @@ export interface Fill {
   canaries?: Canaries;
 }
 
-const PLACEHOLDER = /\{(run|seq|key|id|patient_name|mrn|birth_date|phone|email)\}/g;
+const PLACEHOLDER = /\{(run|seq|key|id|uuid|patient_name|mrn|birth_date|phone|email)\}/g;
 
 /** Replaces the placeholders in a string (URL-encoded when `encode`). */
 export function fillText(text: string, fill: Fill, encode = false): string {
   return text.replace(PLACEHOLDER, (whole, name: string) => {
+    // A fresh UUID each time (a CDS Hooks hookInstance is one per call).
+    if (name === 'uuid') return randomUUID();
     const v =
       name in (fill.canaries ?? {})
         ? fill.canaries![name as keyof Canaries]

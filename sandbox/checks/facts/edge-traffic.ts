@@ -13,6 +13,7 @@ import { TrafficGenerator } from '../../traffic/generator.js';
 import { hasWrites, type TrafficSpec } from '../../traffic/journeys.js';
 import { newPlanting, type Planting } from '../../traffic/plant.js';
 import { taskTraffic, type TrafficOverlays } from '../../traffic/task-traffic.js';
+import type { Emit } from '../../events.js';
 import type { TimelineSample } from '../types.js';
 import { trialPlanting } from './plant-trial.js';
 import type { TrafficFacts } from './types.js';
@@ -30,10 +31,13 @@ export async function traffic(
   count: number,
   timeline: TimelineSample[],
   overlays?: TrafficOverlays,
+  emit?: Emit,
 ): Promise<TrafficFacts | undefined> {
   const target = edgeTarget(plan, s.name);
   if (!target || !s.probe) return undefined;
-  const { spec, personaToken } = taskTraffic(plan, s, overlays, target);
+  const { spec, personaToken, derivation } = await taskTraffic(plan, s, overlays, target);
+  if (spec.derivedFrom)
+    emit?.({ type: 'traffic.derived', service: s.name, text: spec.derivedFrom });
   const admin = await edgeAdmin(plan, engine);
   const before = admin ? await servedByIp(admin, s.name) : new Map<string, number>();
   const names = await replicaNames(plan, engine, s.name);
@@ -41,7 +45,12 @@ export async function traffic(
   const declaredPhi = usesCanaryPlaceholder([spec.journeys, spec.session ?? null]);
   let plant: Planting | undefined;
   let planted: string[];
-  if (declaredPhi) planted = ['the declared journeys carry the canaries ({patient_name}, …)'];
+  if (declaredPhi)
+    planted = [
+      spec.origin === 'cds-hooks'
+        ? "the hook calls derived from CDS Hooks discovery carry the canaries: the synthetic patient's name, MRN, birth date, phone and e-mail in context and prefetch"
+        : 'the declared journeys carry the canaries ({patient_name}, …)',
+    ];
   else {
     plant = newPlanting();
     const client = new EdgeClient(target, 2);
@@ -80,6 +89,7 @@ export async function traffic(
     generator.close();
   }
   const facts = summarise(generator, spec, planted);
+  if (derivation && 'none' in derivation) facts.notDerived = derivation.none;
   if (admin) {
     const after = await servedByIp(admin, s.name);
     for (const [ip, n] of after) facts.byReplica[names.get(ip) ?? ip] = n - (before.get(ip) ?? 0);
@@ -115,6 +125,19 @@ function summarise(g: TrafficGenerator, spec: TrafficSpec, planted: string[]): T
     byReplica: {},
     errors,
     origin: spec.origin,
+    ...(spec.derivedFrom ? { derivedFrom: spec.derivedFrom } : {}),
+    ...(g.conformance.checked > 0
+      ? {
+          conformance: {
+            protocol: 'CDS Hooks 2.0',
+            checked: g.conformance.checked,
+            invalid: g.conformance.invalid,
+            examples: g.conformance.examples.map(
+              (x) => `${x.journey}${x.replica ? ` (${x.replica})` : ''}: ${x.problems.join('; ')}`,
+            ),
+          },
+        }
+      : {}),
     journeys: Object.entries(g.journeys).map(([name, c]) => `${name} ${c.ok}/${c.sent}`),
     writes: hasWrites(spec),
     ...(spec.session || spec.persona

@@ -126,6 +126,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
             options.requests ?? 120,
             timeline,
             options.loaded.taskOverlays,
+            emit,
           );
           t.traces = await traceFacts(plan, engine, t.service);
           const smoke = options.loaded.taskOverlays[t.service.name]?.smokeCommand;

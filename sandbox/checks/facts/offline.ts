@@ -107,7 +107,13 @@ export async function offlineFacts(
           (r) => r.id === started.id,
         )!;
         const watch = await startNetwatch(plan, engine, replica);
-        const url = `http://${started.name}:${s.probe!.port}`;
+        // A DNS label holds 63 characters: a longer container name (a long product and task
+        // name) does not resolve (ENOTFOUND), so such a replica is probed at its address.
+        const ip =
+          started.name.length > 63
+            ? (await engine.inspectContainer(started.id).catch(() => undefined))?.ipAddress
+            : undefined;
+        const url = `http://${ip ?? started.name}:${s.probe!.port}`;
         const t: OfflineTask = {
           task: s.name,
           replica: started.name,

@@ -61,6 +61,8 @@ export interface ChaosFacts {
     replicas: Record<string, number>;
     acknowledgedWrites: number;
     lostWrites: number;
+    /** Where the journeys came from (a CDS Hooks service acknowledges no writes by protocol). */
+    origin?: 'declared' | 'reference' | 'cds-hooks' | 'health';
   };
 }
 
@@ -124,7 +126,7 @@ export interface TrafficFacts {
   byReplica: Record<string, number>;
   errors: Record<string, number>;
   /** Where the journeys came from: rehearsal.yaml ("declared"), the reference API, the health path. */
-  origin?: 'declared' | 'reference' | 'health';
+  origin?: 'declared' | 'reference' | 'cds-hooks' | 'health';
   /** `name ok/sent` per journey. */
   journeys?: string[];
   /** A journey writes (acknowledged writes are read back). */
@@ -133,6 +135,12 @@ export interface TrafficFacts {
   sessions?: { checks: number; byOtherReplica: number; refused: number; examples: string[] };
   /** Where the canaries travelled: declared placeholders, or where they were planted. */
   planted?: string[];
+  /** Derived journeys: what they came from ("journeys from CDS Hooks discovery: …"). */
+  derivedFrom?: string;
+  /** Why no journeys were derived (the discovery probe's answer), when the task was probed. */
+  notDerived?: string;
+  /** Answers of the derived journeys validated against their protocol's schema. */
+  conformance?: { protocol: string; checked: number; invalid: number; examples: string[] };
 }
 
 export interface SmokeFacts {

@@ -40,20 +40,20 @@ function planOf(sso: boolean) {
  * the declared journeys, and with the IdP the persona journey together with the login it needs.
  */
 describe('taskTraffic', () => {
-  it("sends the declared journeys and the persona's, with its login, when the task uses SSO", () => {
+  it("sends the declared journeys and the persona's, with its login, when the task uses SSO", async () => {
     const plan = planOf(true);
     const portal = plan.services.find((s) => s.name === 'portal')!;
-    const t = taskTraffic(plan, portal, overlays, target);
+    const t = await taskTraffic(plan, portal, overlays, target);
     expect(t.spec.origin).toBe('declared');
     expect(t.spec.journeys.map((j) => j.name)).toEqual(['create']);
     expect(t.spec.persona?.persona).toBe(plan.idp!.personas[0]!.id);
     expect(typeof t.personaToken).toBe('function');
   });
 
-  it('drops the persona journey, and needs no login, without an identity provider', () => {
+  it('drops the persona journey, and needs no login, without an identity provider', async () => {
     const plan = planOf(false);
     const portal = plan.services.find((s) => s.name === 'portal')!;
-    const t = taskTraffic(plan, portal, overlays, target);
+    const t = await taskTraffic(plan, portal, overlays, target);
     expect(t.spec.journeys.map((j) => j.name)).toEqual(['create']);
     expect(t.spec.persona).toBeUndefined();
     expect(t.personaToken).toBeUndefined();
