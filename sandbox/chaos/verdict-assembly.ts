@@ -73,6 +73,8 @@ const NO_WRITES: Partial<Record<RunRecord['spec']['origin'], string>> = {
     'the default traffic of a service other than the reference only reads its health (and smoke) path',
   'cds-hooks':
     'the journeys derived from CDS Hooks discovery are hook calls, answered from their request, and CDS Hooks has no way to read back anything a service keeps (`rehearsal check` calls these not applicable)',
+  openapi:
+    'the OpenAPI document has no POST whose answer carries an id together with a GET of that item to read it back',
 };
 
 /**

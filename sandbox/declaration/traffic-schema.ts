@@ -141,6 +141,11 @@ export const TRAFFIC_SCHEMA = mapping(
       },
       ['path'],
     ),
+    openapi: {
+      type: 'string',
+      pattern: '^/',
+      hint: 'write the path where the service serves its OpenAPI 3 document, e.g. openapi: /docs/openapi.json',
+    },
     websocket: offOr(
       'websocket: { path: /ws }',
       {

@@ -97,6 +97,7 @@ export function readTraffic(v: unknown): TrafficDeclaration | undefined {
   else if (isObject(v['persona'])) out.persona = persona(v['persona']);
   if (v['websocket'] === false) out.websocket = false;
   else if (isObject(v['websocket'])) out.websocket = websocket(v['websocket']);
+  if (typeof v['openapi'] === 'string') out.openapi = v['openapi'];
   return out;
 }
 

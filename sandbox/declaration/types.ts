@@ -193,4 +193,6 @@ export interface TrafficDeclaration {
   session?: SessionDeclaration | false;
   persona?: PersonaDeclaration | false;
   websocket?: WebSocketDeclaration | false;
+  /** Where the service serves its OpenAPI 3 document (journeys are derived from it); default /openapi.json. */
+  openapi?: string;
 }

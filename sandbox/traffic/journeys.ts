@@ -19,7 +19,7 @@ export interface TrafficSpec {
    * "declared" (rehearsal.yaml), "reference" (the reference service's API), "cds-hooks" (derived
    * from the service's CDS Hooks discovery) or "health".
    */
-  origin: 'declared' | 'reference' | 'cds-hooks' | 'health';
+  origin: 'declared' | 'reference' | 'cds-hooks' | 'openapi' | 'health';
   /** For derived journeys: what they were derived from, one line ("CDS Hooks discovery: …"). */
   derivedFrom?: string;
 }

@@ -148,6 +148,7 @@ export function journeysFromOpenApi(doc: Json): OpenApiJourneys {
   const journeys: JourneyDeclaration[] = [];
   const skipped: string[] = [];
   const writes: string[] = [];
+  const itemReads: string[] = [];
   let reads = 0;
   for (const o of ops) {
     const label = `${o.method.toUpperCase()} ${o.path}`;
@@ -172,9 +173,12 @@ export function journeysFromOpenApi(doc: Json): OpenApiJourneys {
       }
       continue;
     }
+    if (o.method === 'get') {
+      itemReads.push(o.path);
+      continue;
+    }
     if (o.method !== 'post') {
-      if (o.method !== 'get') skipped.push(`${label}: only GETs and POST/GET pairs are derived`);
-      else skipped.push(`${label}: read back after a POST when one creates it, not on its own`);
+      skipped.push(`${label}: only GETs and POST/GET pairs are derived`);
       continue;
     }
     const write = deriveWrite(doc, ops, o, base, credentials, required.length);
@@ -184,6 +188,12 @@ export function journeysFromOpenApi(doc: Json): OpenApiJourneys {
       writes.push(`${label} → GET ${write.write!.read.path.slice(base.length)}`);
     }
   }
+  // A GET of one item is sent as the read-back of the POST that creates it; without one, it
+  // would need an id nobody gave.
+  const readBack = new Set(journeys.map((j) => j.write?.read.path));
+  for (const path of itemReads)
+    if (!readBack.has(`${base}${path.replace(/\{[^}]+\}$/, '{id}')}`))
+      skipped.push(`GET ${path}: needs an id, and no POST here creates one`);
   const summary =
     `${reads} read${reads === 1 ? '' : 's'}, ${writes.length} write${writes.length === 1 ? '' : 's'}` +
     (writes.length > 0 ? ` (${writes.join('; ')})` : '');

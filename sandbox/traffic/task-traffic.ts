@@ -35,7 +35,7 @@ export function taskTrafficSpec(
   return {
     ...spec,
     journeys: derived.journeys,
-    origin: 'cds-hooks',
+    origin: derived.origin,
     derivedFrom: derived.derivedFrom,
   };
 }
@@ -58,7 +58,7 @@ export async function runningTaskTraffic(
   target: EdgeTarget,
 ): Promise<{ spec: TrafficSpec; derivation?: Derivation }> {
   if (!derivable(service, overlays)) return { spec: taskTrafficSpec(plan, service, overlays) };
-  const derivation = await deriveTraffic(target);
+  const derivation = await deriveTraffic(target, 5000, overlays?.[service.name]?.traffic?.openapi);
   const derived = 'derived' in derivation ? derivation.derived : undefined;
   return { spec: taskTrafficSpec(plan, service, overlays, derived), derivation };
 }
@@ -93,17 +93,22 @@ export async function previewTaskTraffic(
   } catch {
     target = undefined; // No edge files yet: the sandbox was never brought up.
   }
-  const derivation = target ? await deriveTraffic(target, 2000) : undefined;
+  const derivation = target
+    ? await deriveTraffic(target, 2000, overlays?.[service.name]?.traffic?.openapi)
+    : undefined;
   if (derivation && 'derived' in derivation)
     return {
       spec: taskTrafficSpec(plan, service, overlays, derivation.derived),
-      note: derivation.derived.derivedFrom,
+      note: [
+        derivation.derived.derivedFrom,
+        ...(derivation.derived.skipped ?? []).map((x) => `  left out: ${x}`),
+      ].join('\n'),
     };
   const spec = taskTrafficSpec(plan, service, overlays);
   const why = derivation ? derivation.none : 'the sandbox is not up';
   return {
     spec,
-    note: `journeys: reads of the health path (${why}); once the task is up, a CDS Hooks service's journeys are derived from its GET /cds-services`,
+    note: `journeys: reads of the health path (${why}); once the task is up, journeys are derived from its CDS Hooks discovery (GET /cds-services) or its OpenAPI document (GET /openapi.json, or traffic.openapi)`,
   };
 }
 

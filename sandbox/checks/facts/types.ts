@@ -62,7 +62,7 @@ export interface ChaosFacts {
     acknowledgedWrites: number;
     lostWrites: number;
     /** Where the journeys came from (a CDS Hooks service acknowledges no writes by protocol). */
-    origin?: 'declared' | 'reference' | 'cds-hooks' | 'health';
+    origin?: 'declared' | 'reference' | 'cds-hooks' | 'openapi' | 'health';
   };
 }
 
@@ -126,7 +126,7 @@ export interface TrafficFacts {
   byReplica: Record<string, number>;
   errors: Record<string, number>;
   /** Where the journeys came from: rehearsal.yaml ("declared"), the reference API, the health path. */
-  origin?: 'declared' | 'reference' | 'cds-hooks' | 'health';
+  origin?: 'declared' | 'reference' | 'cds-hooks' | 'openapi' | 'health';
   /** `name ok/sent` per journey. */
   journeys?: string[];
   /** A journey writes (acknowledged writes are read back). */
