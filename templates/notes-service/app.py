@@ -14,6 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import faults
+import openapi
 import store
 import tracing
 
@@ -81,6 +82,8 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self, method, parts, query):
         if method == "GET" and parts == ["health"]:
             return self.reply(200 if store.ping() else 503, {"status": "ok"})
+        if method == "GET" and parts == ["openapi.json"]:
+            return self.reply(200, openapi.DOCUMENT)
         if method == "GET" and parts == []:
             b = self.base()
             return self.reply(200, {"service": "notes", "links": {"self": b + "/", "notes": b + "/notes"}})
