@@ -116,6 +116,9 @@ function summarise(g: TrafficGenerator, spec: TrafficSpec, planted: string[]): T
     errors,
     origin: spec.origin,
     journeys: Object.entries(g.journeys).map(([name, c]) => `${name} ${c.ok}/${c.sent}`),
+    answered: Object.entries(g.journeys)
+      .filter(([, c]) => c.ok > 0)
+      .map(([name]) => name),
     writes: hasWrites(spec),
     ...(spec.session || spec.persona
       ? {

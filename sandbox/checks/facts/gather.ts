@@ -19,6 +19,7 @@ import { FOREIGN_LOCALE, foreignLocaleSmoke, smokeTest } from './smoke.js';
 import { startupFacts } from './startup.js';
 import { ensureCollector, traceFacts } from './traces.js';
 import { makeCanaries } from '../../traffic/canary.js';
+import { taskTrafficSpec } from '../../traffic/task-traffic.js';
 import type { Facts, TaskFacts } from './types.js';
 
 export interface GatherOptions {
@@ -230,6 +231,12 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       ),
       Math.min(budget, 90_000),
       signal,
+      {
+        specs: Object.fromEntries(
+          tasks.map((s) => [s.name, taskTrafficSpec(plan, s, options.loaded.taskOverlays)]),
+        ),
+        canaries,
+      },
     );
   }
   return {

@@ -8,8 +8,16 @@ import type { Plan, ServicePlan } from '../../plan/types.js';
 import { runOneOff } from '../../sandbox/one-off.js';
 import { listReplicas } from '../../sandbox/replicas.js';
 import { startReplicas } from '../../sandbox/up.js';
+import type { Canaries } from '../../traffic/canary.js';
+import type { TrafficSpec } from '../../traffic/journeys.js';
 import { VERSION } from '../../version.js';
 import { sandboxMap, startNetwatch, type ReplicaNetwork } from './netwatch.js';
+import {
+  edgeHost,
+  offlineRequests,
+  sendOfflineJourneys,
+  type OfflineJourney,
+} from './offline-journeys.js';
 
 /** One task started on the network with no route out. */
 export interface OfflineTask {
@@ -21,7 +29,15 @@ export interface OfflineTask {
   /** The last health reading: `GET /health → 200`, `exited with code 1`… */
   detail: string;
   smoke?: { exitCode: number; output: string[]; timedOut: boolean };
+  /** One pass of the task's journeys, sent to it once healthy (sandbox/checks/facts/offline-journeys.ts). */
+  journeys?: OfflineJourney[];
   network?: ReplicaNetwork;
+}
+
+/** The traffic the offline replicas get: each task's spec (as chaos sends it) and the canaries. */
+export interface OfflineTraffic {
+  specs: Record<string, TrafficSpec>;
+  canaries: Canaries;
 }
 
 /** Offline-friendly is judged on these. */
@@ -38,7 +54,7 @@ const SMOKE_TIMEOUT_MS = 60_000;
  * database on it, the sandbox's own services (collector, identity provider, edge) attached to it
  * under their names, and one new replica of each HTTP task on it alone. Each must bootstrap
  * (healthy within `budgetMs`, probed from inside the network: internal networks publish no
- * ports) and pass its smoke test; a capture lists what it tried to reach.
+ * ports), answer its journeys and pass its smoke test; a capture lists what it tried to reach.
  */
 export async function offlineFacts(
   plan: Plan,
@@ -47,6 +63,7 @@ export async function offlineFacts(
   smoke: Record<string, string[] | undefined>,
   budgetMs: number,
   signal?: AbortSignal,
+  traffic?: OfflineTraffic,
 ): Promise<OfflineFacts> {
   const network = `${plan.sandboxId}_offline`;
   const facts: OfflineFacts = { network, tasks: [] };
@@ -137,6 +154,14 @@ export async function offlineFacts(
           await sleep(1000);
         }
         t.ms = Date.now() - begin;
+        const spec = traffic?.specs[s.name];
+        if (t.healthy && spec && traffic)
+          t.journeys = await sendOfflineJourneys(
+            (command) => probing(() => engine.exec(prober.id, command)),
+            url,
+            edgeHost(plan, s.name) ?? started.name,
+            offlineRequests(spec, `off${begin.toString(36)}`, traffic.canaries),
+          );
         const command = smoke[s.name];
         if (t.healthy && command) {
           const r = await runOneOff(offline, s, engine, {
