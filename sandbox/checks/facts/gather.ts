@@ -13,13 +13,12 @@ import { traffic } from './edge-traffic.js';
 import { hostProbes } from './host-probes.js';
 import { scanImageLayers, type LayerScan } from './layers.js';
 import { sandboxMap, startNetwatch, type Netwatch } from './netwatch.js';
-import { offlineFacts, type OfflineFacts } from './offline.js';
+import { offlineFacts, offlineTraffic, type OfflineFacts } from './offline.js';
 import { replicaFacts, sampleMemory } from './replica.js';
 import { FOREIGN_LOCALE, foreignLocaleSmoke, smokeTest } from './smoke.js';
 import { startupFacts } from './startup.js';
 import { ensureCollector, traceFacts } from './traces.js';
 import { makeCanaries } from '../../traffic/canary.js';
-import { taskTrafficSpec } from '../../traffic/task-traffic.js';
 import type { Facts, TaskFacts } from './types.js';
 
 export interface GatherOptions {
@@ -231,12 +230,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       ),
       Math.min(budget, 90_000),
       signal,
-      {
-        specs: Object.fromEntries(
-          tasks.map((s) => [s.name, taskTrafficSpec(plan, s, options.loaded.taskOverlays)]),
-        ),
-        canaries,
-      },
+      offlineTraffic(plan, tasks, options.loaded.taskOverlays, canaries),
     );
   }
   return {
