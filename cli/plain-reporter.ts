@@ -36,6 +36,15 @@ export function plainReporter(options: PlainOptions): Emit {
   };
 }
 
+/** A chaos verdict with its evidence; a check's verdicts end the run as one table instead. */
+function judgedLines(e: Extract<RehearsalEvent, { type: 'requirement.judged' }>) {
+  if (e.source === 'check') return undefined;
+  return [
+    `${e.outcome.toUpperCase().replace('-', ' ')} ${e.requirement}: ${e.summary}`,
+    ...e.evidence.map((x) => `    ${x}`),
+  ].join('\n');
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -114,13 +123,7 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
             .join(', ')}`
         : undefined;
     case 'requirement.judged':
-      // A check's verdicts end the run as one table (run.finished); a chaos verdict is news.
-      return e.source === 'check'
-        ? undefined
-        : [
-            `${e.outcome.toUpperCase().replace('-', ' ')} ${e.requirement}: ${e.summary}`,
-            ...e.evidence.map((x) => `    ${x}`),
-          ].join('\n');
+      return judgedLines(e);
     case 'warning':
       return `  warning: ${e.message}`;
   }

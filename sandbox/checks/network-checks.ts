@@ -1,4 +1,5 @@
 import type { ReplicaNetwork } from './facts/netwatch.js';
+import { failedOffline } from './facts/offline-journeys.js';
 import { finding, needsRunning, replicasOf, type Check } from './judging.js';
 
 /** What one replica tried, in a line: sandbox destinations named, others as address:port. */
@@ -77,7 +78,7 @@ export const NETWORK_CHECKS: Record<string, Check> = {
 
   'offline-friendly'(f) {
     const did =
-      "Started each HTTP task again on an internal network (no route out of the host) with a fresh, empty database and the sandbox's own services, probed its health from inside that network, ran its smoke test there, and captured what it tried to reach.";
+      "Started each HTTP task again on an internal network (no route out of the host) with a fresh, empty database and the sandbox's own services, probed its health from inside that network, sent it one pass of its journeys (as chaos sends them), ran its smoke test there, and captured what it tried to reach.";
     const waiting = needsRunning(f, did);
     if (waiting) return waiting;
     const o = f.offline;
@@ -102,7 +103,13 @@ export const NETWORK_CHECKS: Record<string, Check> = {
       evidence.push(
         `${t.replica}: ${t.healthy ? `healthy after ${(t.ms / 1000).toFixed(1)} s` : `not healthy after ${(t.ms / 1000).toFixed(0)} s`} (${t.detail || 'no answer'})${t.smoke ? `; smoke test exit code ${t.smoke.exitCode}${t.smoke.timedOut ? ' (timed out)' : ''}` : ''}`,
       );
+      if (t.journeys?.length)
+        evidence.push(
+          `${t.replica} journeys offline: ${t.journeys.map((j) => `${j.name} → ${j.status}`).join(', ')}`,
+        );
       if (t.network) evidence.push(`offline ${describeNetwork(t.network)}`);
+      const answered = f.tasks.find((x) => x.service.name === t.task)?.traffic?.answered ?? [];
+      const broken = (t.journeys ?? []).filter((j) => failedOffline(j, answered));
       const tried = t.network ? outside(t.network) : [];
       const attempts = tried.length ? ` (it tried ${tried.slice(0, 3).join(', ')})` : '';
       if (!t.healthy)
@@ -112,6 +119,10 @@ export const NETWORK_CHECKS: Record<string, Check> = {
       else if (t.smoke && (t.smoke.exitCode !== 0 || t.smoke.timedOut) && smokePassedOnline(t.task))
         failed.push(
           `${t.task}'s smoke test failed offline (exit code ${t.smoke.exitCode})${attempts}`,
+        );
+      else if (broken.length > 0)
+        failed.push(
+          `${t.task} answered ${broken.map((j) => `${j.name} (${j.status})`).join(', ')} offline, which it served through the edge${attempts}`,
         );
     }
     return failed.length > 0

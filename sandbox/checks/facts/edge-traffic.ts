@@ -139,6 +139,9 @@ function summarise(g: TrafficGenerator, spec: TrafficSpec, planted: string[]): T
         }
       : {}),
     journeys: Object.entries(g.journeys).map(([name, c]) => `${name} ${c.ok}/${c.sent}`),
+    answered: Object.entries(g.journeys)
+      .filter(([, c]) => c.ok > 0)
+      .map(([name]) => name),
     writes: hasWrites(spec),
     ...(spec.session || spec.persona
       ? {

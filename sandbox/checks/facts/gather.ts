@@ -13,7 +13,7 @@ import { traffic } from './edge-traffic.js';
 import { hostProbes } from './host-probes.js';
 import { scanImageLayers, type LayerScan } from './layers.js';
 import { sandboxMap, startNetwatch, type Netwatch } from './netwatch.js';
-import { offlineFacts, type OfflineFacts } from './offline.js';
+import { offlineFacts, offlineTraffic, type OfflineFacts } from './offline.js';
 import { replicaFacts, sampleMemory } from './replica.js';
 import { FOREIGN_LOCALE, foreignLocaleSmoke, smokeTest } from './smoke.js';
 import { startupFacts } from './startup.js';
@@ -231,6 +231,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       ),
       Math.min(budget, 90_000),
       signal,
+      offlineTraffic(plan, tasks, options.loaded.taskOverlays, canaries),
     );
   }
   return {

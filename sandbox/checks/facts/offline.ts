@@ -8,8 +8,17 @@ import type { Plan, ServicePlan } from '../../plan/types.js';
 import { runOneOff } from '../../sandbox/one-off.js';
 import { listReplicas } from '../../sandbox/replicas.js';
 import { startReplicas } from '../../sandbox/up.js';
+import type { Canaries } from '../../traffic/canary.js';
+import type { TrafficSpec } from '../../traffic/journeys.js';
+import { taskTrafficSpec, type TrafficOverlays } from '../../traffic/task-traffic.js';
 import { VERSION } from '../../version.js';
 import { sandboxMap, startNetwatch, type ReplicaNetwork } from './netwatch.js';
+import {
+  edgeHost,
+  offlineRequests,
+  sendOfflineJourneys,
+  type OfflineJourney,
+} from './offline-journeys.js';
 
 /** One task started on the network with no route out. */
 export interface OfflineTask {
@@ -21,7 +30,28 @@ export interface OfflineTask {
   /** The last health reading: `GET /health → 200`, `exited with code 1`… */
   detail: string;
   smoke?: { exitCode: number; output: string[]; timedOut: boolean };
+  /** One pass of the task's journeys, sent to it once healthy (sandbox/checks/facts/offline-journeys.ts). */
+  journeys?: OfflineJourney[];
   network?: ReplicaNetwork;
+}
+
+/** The traffic the offline replicas get: each task's spec (as chaos sends it) and the canaries. */
+export interface OfflineTraffic {
+  specs: Record<string, TrafficSpec>;
+  canaries: Canaries;
+}
+
+/** Each task's spec from `taskTrafficSpec`, the one builder `chaos` and every check phase use. */
+export function offlineTraffic(
+  plan: Plan,
+  tasks: ServicePlan[],
+  overlays: TrafficOverlays,
+  canaries: Canaries,
+): OfflineTraffic {
+  return {
+    specs: Object.fromEntries(tasks.map((s) => [s.name, taskTrafficSpec(plan, s, overlays)])),
+    canaries,
+  };
 }
 
 /** Offline-friendly is judged on these. */
@@ -38,7 +68,7 @@ const SMOKE_TIMEOUT_MS = 60_000;
  * database on it, the sandbox's own services (collector, identity provider, edge) attached to it
  * under their names, and one new replica of each HTTP task on it alone. Each must bootstrap
  * (healthy within `budgetMs`, probed from inside the network: internal networks publish no
- * ports) and pass its smoke test; a capture lists what it tried to reach.
+ * ports), answer its journeys and pass its smoke test; a capture lists what it tried to reach.
  */
 export async function offlineFacts(
   plan: Plan,
@@ -47,6 +77,7 @@ export async function offlineFacts(
   smoke: Record<string, string[] | undefined>,
   budgetMs: number,
   signal?: AbortSignal,
+  traffic?: OfflineTraffic,
 ): Promise<OfflineFacts> {
   const network = `${plan.sandboxId}_offline`;
   const facts: OfflineFacts = { network, tasks: [] };
@@ -97,71 +128,115 @@ export async function offlineFacts(
   // memory limit (128 MiB) the kernel enforces by killing what runs there (seen with 17 at once).
   const limit = pLimit(8);
   const probing = pLimit(2);
+  const run: OfflineRun = {
+    plan,
+    offline,
+    engine,
+    emit,
+    smoke,
+    budgetMs,
+    probe: (command) => probing(() => engine.exec(prober.id, command)),
+    ...(signal ? { signal } : {}),
+    ...(traffic ? { traffic } : {}),
+  };
   await Promise.all(
     tasks.map((s) =>
       limit(async () => {
-        const off: ServicePlan = { ...s, name: `${s.name}-offline`, aliases: [], replicas: 1 };
-        const [started] = await startReplicas(offline, off, [1], { engine, emit });
-        if (!started) return;
-        const replica = (await listReplicas(engine, plan.sandboxId, off.name)).find(
-          (r) => r.id === started.id,
-        )!;
-        const watch = await startNetwatch(plan, engine, replica);
-        // A DNS label holds 63 characters: a longer container name (a long product and task
-        // name) does not resolve (ENOTFOUND), so such a replica is probed at its address.
-        const ip =
-          started.name.length > 63
-            ? (await engine.inspectContainer(started.id).catch(() => undefined))?.ipAddress
-            : undefined;
-        const url = `http://${ip ?? started.name}:${s.probe!.port}`;
-        const t: OfflineTask = {
-          task: s.name,
-          replica: started.name,
-          healthy: false,
-          ms: 0,
-          detail: '',
-        };
-        const begin = Date.now();
-        while (Date.now() - begin < budgetMs && !signal?.aborted) {
-          const d = await engine.inspectContainer(started.id);
-          if (d.state !== 'running') {
-            t.detail = `${d.state}, exit code ${d.exitCode}${await lastLine(engine, started.id)}`;
-            break;
-          }
-          const probe = await probing(() =>
-            engine.exec(prober.id, [
-              'node',
-              '-e',
-              `fetch(${JSON.stringify(url + s.probe!.path)},{signal:AbortSignal.timeout(2000)}).then(r=>{console.log('GET ${s.probe!.path} → '+r.status);process.exit(r.status<400?0:1)},e=>{console.log('GET ${s.probe!.path}: '+(e.cause?.code??e.name));process.exit(1)})`,
-            ]),
-          ).catch((err: Error) => ({ exitCode: -1, output: [err.message] }));
-          t.detail = probe.output.join(' ').trim() || t.detail;
-          if (probe.exitCode === 0) {
-            t.healthy = true;
-            break;
-          }
-          await sleep(1000);
-        }
-        t.ms = Date.now() - begin;
-        const command = smoke[s.name];
-        if (t.healthy && command) {
-          const r = await runOneOff(offline, s, engine, {
-            kind: 'smoke-offline',
-            command,
-            env: { REHEARSAL_URL: url },
-            keepLines: 50,
-            timeoutMs: SMOKE_TIMEOUT_MS,
-            ...(signal ? { signal } : {}),
-          });
-          t.smoke = { exitCode: r.exitCode, output: r.output, timedOut: r.timedOut };
-        }
-        t.network = await watch.stop(await sandboxMap(plan, engine));
-        await engine.removeContainer(started.id, { force: true });
-        facts.tasks.push(t);
+        const t = await offlineTask(run, s);
+        if (t) facts.tasks.push(t);
       }),
     ),
   );
   return facts;
+}
+
+/** What each task's offline run shares. */
+interface OfflineRun {
+  plan: Plan;
+  /** The plan on the offline network. */
+  offline: Plan;
+  engine: Engine;
+  emit: Emit;
+  smoke: Record<string, string[] | undefined>;
+  budgetMs: number;
+  /** Runs a command inside the collector, on the offline network (two at a time). */
+  probe: (command: string[]) => Promise<{ exitCode: number; output: string[] }>;
+  signal?: AbortSignal;
+  traffic?: OfflineTraffic;
+}
+
+/**
+ * One task on the offline network: a new replica, healthy within the budget, one pass of its
+ * journeys, its smoke test, and what it tried to reach meanwhile.
+ */
+async function offlineTask(run: OfflineRun, s: ServicePlan): Promise<OfflineTask | undefined> {
+  const { plan, offline, engine, emit, smoke, budgetMs, signal, traffic } = run;
+  const off: ServicePlan = { ...s, name: `${s.name}-offline`, aliases: [], replicas: 1 };
+  const [started] = await startReplicas(offline, off, [1], { engine, emit });
+  if (!started) return;
+  const replica = (await listReplicas(engine, plan.sandboxId, off.name)).find(
+    (r) => r.id === started.id,
+  )!;
+  const watch = await startNetwatch(plan, engine, replica);
+  // A DNS label holds 63 characters: a longer container name (a long product and task name)
+  // does not resolve (ENOTFOUND), so such a replica is probed at its address.
+  const ip =
+    started.name.length > 63
+      ? (await engine.inspectContainer(started.id).catch(() => undefined))?.ipAddress
+      : undefined;
+  const url = `http://${ip ?? started.name}:${s.probe!.port}`;
+  const t: OfflineTask = {
+    task: s.name,
+    replica: started.name,
+    healthy: false,
+    ms: 0,
+    detail: '',
+  };
+  const begin = Date.now();
+  while (Date.now() - begin < budgetMs && !signal?.aborted) {
+    const d = await engine.inspectContainer(started.id);
+    if (d.state !== 'running') {
+      t.detail = `${d.state}, exit code ${d.exitCode}${await lastLine(engine, started.id)}`;
+      break;
+    }
+    const probe = await run
+      .probe([
+        'node',
+        '-e',
+        `fetch(${JSON.stringify(url + s.probe!.path)},{signal:AbortSignal.timeout(2000)}).then(r=>{console.log('GET ${s.probe!.path} → '+r.status);process.exit(r.status<400?0:1)},e=>{console.log('GET ${s.probe!.path}: '+(e.cause?.code??e.name));process.exit(1)})`,
+      ])
+      .catch((err: Error) => ({ exitCode: -1, output: [err.message] }));
+    t.detail = probe.output.join(' ').trim() || t.detail;
+    if (probe.exitCode === 0) {
+      t.healthy = true;
+      break;
+    }
+    await sleep(1000);
+  }
+  t.ms = Date.now() - begin;
+  const spec = traffic?.specs[s.name];
+  if (t.healthy && spec && traffic)
+    t.journeys = await sendOfflineJourneys(
+      run.probe,
+      url,
+      edgeHost(plan, s.name) ?? started.name,
+      offlineRequests(spec, `off${begin.toString(36)}`, traffic.canaries),
+    );
+  const command = smoke[s.name];
+  if (t.healthy && command) {
+    const r = await runOneOff(offline, s, engine, {
+      kind: 'smoke-offline',
+      command,
+      env: { REHEARSAL_URL: url },
+      keepLines: 50,
+      timeoutMs: SMOKE_TIMEOUT_MS,
+      ...(signal ? { signal } : {}),
+    });
+    t.smoke = { exitCode: r.exitCode, output: r.output, timedOut: r.timedOut };
+  }
+  t.network = await watch.stop(await sandboxMap(plan, engine));
+  await engine.removeContainer(started.id, { force: true });
+  return t;
 }
 
 /** The replica's last line of output, as evidence of why it stopped (empty when it has none). */

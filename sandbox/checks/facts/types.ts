@@ -129,6 +129,8 @@ export interface TrafficFacts {
   origin?: 'declared' | 'reference' | 'cds-hooks' | 'openapi' | 'health';
   /** `name ok/sent` per journey. */
   journeys?: string[];
+  /** The journeys (and `name:read` read-backs) answered as expected at least once. */
+  answered?: string[];
   /** A journey writes (acknowledged writes are read back). */
   writes?: boolean;
   /** Session checks: how many went to another replica than the issuer, and were refused there. */

@@ -186,6 +186,34 @@ describe('Offline friendly', () => {
     expect(offlineFriendly(f).verdict).toBe('pass');
   });
 
+  it("fails when a journey served through the edge gets no answer or a 5xx offline; a 4xx or a journey that failed online too is not offline's", () => {
+    const journeys = [
+      { name: 'create', status: 'ECONNRESET', ok: false },
+      { name: 'create:read', status: '404', ok: false },
+      { name: 'list', status: '502', ok: false },
+      { name: 'health', status: '200', ok: true },
+    ];
+    const f = offline([offlineTask({ journeys })]);
+    f.tasks[0]!.traffic = {
+      sent: 40,
+      ok: 40,
+      failed: 0,
+      byReplica: {},
+      errors: {},
+      answered: ['create', 'create:read', 'health'],
+    };
+    const judged = offlineFriendly(f);
+    expect(judged).toMatchObject({
+      verdict: 'fail',
+      why: 'api answered create (ECONNRESET) offline, which it served through the edge',
+    });
+    expect(judged.evidence).toContain(
+      's-api-offline-1 journeys offline: create → ECONNRESET, create:read → 404, list → 502, health → 200',
+    );
+    f.tasks[0]!.traffic.answered = ['health'];
+    expect(offlineFriendly(f).verdict).toBe('pass');
+  });
+
   it('is not checked when the phase could not run; judges only the tasks in the facts', () => {
     expect(offlineFriendly(offline([], 'the offline network could not be set up: x')).verdict).toBe(
       'not-checked',
