@@ -29,11 +29,9 @@ function seconds(ms: number): string {
 
 /** The text of one event, or undefined when the plain view does not show it. */
 export function format(e: RehearsalEvent, verbose: boolean): string | undefined {
+  if (e.type === 'check.step' || e.type === 'traffic.derived')
+    return e.type === 'check.step' ? `Check: ${e.text}` : `Traffic ${e.service}: ${e.text}`;
   switch (e.type) {
-    case 'check.step':
-      return `Check: ${e.text}`;
-    case 'traffic.derived':
-      return `Traffic ${e.service}: ${e.text}`;
     case 'check.result':
       return undefined; // `rehearsal check` prints the verdict table on stdout itself
     case 'plan.ready':

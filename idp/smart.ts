@@ -127,10 +127,8 @@ export function launchContext(
     : scopes.includes('launch/patient')
       ? (own ?? DEFAULT_PATIENT)
       : undefined;
-  const encounter =
-    ehr && (scopes.includes('launch/encounter') || scopes.includes('launch'))
-      ? launch.encounter
-      : undefined;
+  // An EHR launch puts its encounter in context; a standalone one has none to offer.
+  const encounter = ehr ? launch.encounter : undefined;
   if (!patient && !encounter) return {};
   return {
     ...(patient ? { patient } : {}),
