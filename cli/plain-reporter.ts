@@ -51,13 +51,11 @@ function seconds(ms: number): string {
 
 /** The text of one event, or undefined when the plain view does not show it. */
 export function format(e: RehearsalEvent, verbose: boolean): string | undefined {
+  if (e.type === 'check.step' || e.type === 'traffic.derived')
+    return e.type === 'check.step' ? `Check: ${e.text}` : `Traffic ${e.service}: ${e.text}`;
   switch (e.type) {
-    case 'check.step':
-      return `Check: ${e.text}`;
     case 'run.finished':
       return runFinishedLine(e);
-    case 'traffic.derived':
-      return `Traffic ${e.service}: ${e.text}`;
     case 'plan.ready':
       return [
         `Sandbox ${e.sandboxId}: ${e.services.map((s) => (s.role === 'cron' ? `${s.name} (cron)` : `${s.name} ×${s.replicas}`)).join(', ')}`,

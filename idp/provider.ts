@@ -11,6 +11,38 @@ import type { IdpConfig } from './config.js';
 import type { StoredKey } from './keys.js';
 import { logoutPage, loggedOutPage, errorPage } from './pages.js';
 import type { Persona } from './personas.js';
+import {
+  FHIR_SCOPES,
+  FHIR_USER_SCOPE,
+  LAUNCH_SCOPES,
+  smartLaunchContext,
+  type LaunchStore,
+  type LaunchValue,
+} from './smart.js';
+
+/** Launch values by code, in the provider's database (or in memory without one), for a minute. */
+function launchStore(pool: pg.Pool | undefined): LaunchStore {
+  if (!pool) {
+    const map = new Map<string, LaunchValue>();
+    return {
+      save: async (code, v) => void map.set(code, v),
+      take: async (code) => {
+        const v = map.get(code);
+        map.delete(code);
+        return v;
+      },
+    };
+  }
+  const store = new (postgresAdapter(pool))('SmartLaunch');
+  return {
+    save: (code, v) => store.upsert(code, { ...v }, 60),
+    take: async (code) => {
+      const v = (await store.find(code)) as LaunchValue | undefined;
+      if (v) await store.destroy(code);
+      return v;
+    },
+  };
+}
 
 /** Scope a JWT access token for a sandbox task carries (besides the OpenID scopes). */
 export const API_SCOPE = 'api';
@@ -18,6 +50,8 @@ export const API_SCOPE = 'api';
 /** The claims of a persona, by scope. */
 const CLAIMS = {
   openid: ['sub'],
+  // SMART App Launch: the user's FHIR resource (Practitioner/…, Patient/…).
+  fhirUser: ['fhirUser'],
   profile: ['name', 'given_name', 'family_name', 'locale', 'role'],
   email: ['email', 'email_verified'],
   groups: ['groups'],
@@ -63,10 +97,15 @@ function cookieKeys(config: IdpConfig): string[] {
  * refresh tokens, userinfo, introspection, revocation and RP-initiated logout; JWT access tokens
  * for the sandbox's tasks (resource indicators); keys and every artifact in PostgreSQL.
  */
-export function createProvider(config: IdpConfig, keys: StoredKey[], pool: pg.Pool): Provider {
+export function createProvider(
+  config: IdpConfig,
+  keys: StoredKey[],
+  pool: pg.Pool | undefined,
+): Provider {
   const personas = new Map(config.personas.map((p) => [p.id, p]));
   const configuration: Configuration = {
-    adapter: postgresAdapter(pool),
+    // Without a pool (unit tests of pure flows), oidc-provider's own memory adapter.
+    ...(pool ? { adapter: postgresAdapter(pool) } : {}),
     clients: config.clients.map((c) => ({
       client_id: c.clientId,
       client_secret: c.clientSecret,
@@ -74,12 +113,28 @@ export function createProvider(config: IdpConfig, keys: StoredKey[], pool: pg.Po
       post_logout_redirect_uris: [`${c.origin}/`],
       grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
       response_types: ['code'],
-      scope: c.scopes.join(' '),
+      // The task's own scopes, and SMART App Launch's for a task that is a SMART app.
+      scope: [...new Set([...c.scopes, FHIR_USER_SCOPE, ...LAUNCH_SCOPES, ...FHIR_SCOPES])].join(
+        ' ',
+      ),
     })),
     jwks: { keys: keys.map((k) => k.jwk) as never[] },
     cookies: { keys: cookieKeys(config) },
     claims: CLAIMS,
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'groups', API_SCOPE],
+    scopes: [
+      'openid',
+      'offline_access',
+      'profile',
+      'email',
+      'groups',
+      API_SCOPE,
+      FHIR_USER_SCOPE,
+      ...LAUNCH_SCOPES,
+      // Listed as the API scope is: clients may be registered for them (client metadata `scope`).
+      ...FHIR_SCOPES,
+    ],
+    // SMART App Launch: the EHR's `launch` value and the FHIR server the app means (`aud`).
+    extraParams: ['launch', 'aud'],
     findAccount: (_ctx, id) => {
       const p = personas.get(id);
       if (!p) return undefined;
@@ -114,7 +169,7 @@ export function createProvider(config: IdpConfig, keys: StoredKey[], pool: pg.Po
           if (!onSandboxOrigin(resource, config.allowedOrigins))
             throw new errors.InvalidTarget(`${resource} is not a task of this sandbox`);
           return {
-            scope: API_SCOPE,
+            scope: [API_SCOPE, ...LAUNCH_SCOPES, ...FHIR_SCOPES].join(' '),
             audience: resource,
             accessTokenTTL: config.ttl.accessTokenSeconds,
             accessTokenFormat: 'jwt',
@@ -148,5 +203,9 @@ export function createProvider(config: IdpConfig, keys: StoredKey[], pool: pg.Po
   };
   client.redirectUriAllowed = (uri) => onSandboxOrigin(uri, config.allowedOrigins);
   client.postLogoutRedirectUriAllowed = (uri) => onSandboxOrigin(uri, config.allowedOrigins);
+  smartLaunchContext(provider, launchStore(pool), (id) => {
+    const v = personas.get(id)?.claims['fhirUser'];
+    return typeof v === 'string' ? v : undefined;
+  });
   return provider;
 }

@@ -21,6 +21,7 @@ import {
   type RotationStage,
 } from './keys.js';
 import { createProvider } from './provider.js';
+import { smartDocument } from './smart.js';
 import { scimDirectory } from './scim/directory.js';
 
 export interface IdpServer {
@@ -94,6 +95,11 @@ export async function startIdp(options: Options): Promise<IdpServer> {
         logger.warn('SCIM request failed', { error: err.name });
         if (!res.headersSent) json(res, 500, { error: 'internal error' });
       });
+      return;
+    }
+    const smart = smartDocument(path, provider);
+    if (smart) {
+      json(res, 200, smart);
       return;
     }
     if (path.startsWith('/interaction/')) {

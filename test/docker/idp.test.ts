@@ -12,7 +12,9 @@ import { edgeClient, edgeRequest, type EdgeClient } from '../helpers/edge.js';
 import { edgeFetch } from '../helpers/edge-fetch.js';
 import { removeSandbox, testEngine } from '../helpers/engine.js';
 import { runScimSuite } from '../../idp/scim/suite.js';
-import { runFlows, type FlowInput } from '../helpers/oidc.js';
+import { runFlows, smartLaunch, type FlowInput } from '../helpers/oidc.js';
+import { mintLaunch } from '../../idp/smart.js';
+import { broken, smartConfigurationRules, tokenResponseRules } from '../../idp/smart-rules.js';
 import { trustingChromium } from '../helpers/chromium.js';
 
 const engine = await testEngine();
@@ -158,6 +160,29 @@ describe.skipIf(!engine)(
         400,
         expect.stringContaining('invalid_redirect_uri'),
       ]);
+    });
+
+    it('serves SMART App Launch 2.0 through the edge: smart-configuration, and an EHR launch whose token response carries its context', async () => {
+      const f = edgeFetch(edge);
+      const doc = (await (await f(`${ISSUER}/.well-known/smart-configuration`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(broken(smartConfigurationRules(doc))).toEqual([]);
+      expect(doc.token_endpoint).toBe(`${ISSUER}/token`);
+      const scope = 'openid fhirUser launch launch/encounter user/*.cruds offline_access';
+      const launch = mintLaunch({ patient: 'rh-patient-1', encounter: 'rh-encounter-1' });
+      const r = await smartLaunch({ ...input, scope, persona: 'dr-ada', extra: { launch } }, f);
+      expect(r.status).toBe(200);
+      expect(broken(tokenResponseRules(r.body, scope.split(' ')))).toEqual([]);
+      expect(r.body).toMatchObject({
+        patient: 'rh-patient-1',
+        encounter: 'rh-encounter-1',
+        need_patient_banner: true,
+        smart_style_url: `${ISSUER}/smart-style.json`,
+      });
+      const style = await f(String(r.body.smart_style_url));
+      expect(style.status).toBe(200);
     });
 
     // Playwright gives each launch a fresh temporary profile (its own user-data-dir).

@@ -115,3 +115,57 @@ export async function runFlows(input: FlowInput, fetchImpl: Fetch): Promise<Flow
     apiToken: cc.access_token,
   };
 }
+
+/** A SMART app's code + PKCE launch: where it starts, who logs in, what it asks for. */
+export interface SmartLaunchInput {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** The task's origin (the access token's audience). */
+  resource: string;
+  scope: string;
+  persona: string;
+  /** Further authorization parameters (`launch` for an EHR launch). */
+  extra?: Record<string, string>;
+}
+
+/** Code + PKCE as a SMART app does it, with `login_hint`: the raw token response and its status. */
+export async function smartLaunch(
+  i: SmartLaunchInput,
+  fetchImpl: Fetch,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const verifier = client.randomPKCECodeVerifier();
+  const auth = new URL(`${i.issuer}/auth`);
+  const params = {
+    client_id: i.clientId,
+    response_type: 'code',
+    redirect_uri: i.redirectUri,
+    scope: i.scope,
+    state: client.randomState(),
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    resource: i.resource,
+    aud: `${i.resource}/fhir`,
+    login_hint: i.persona,
+    ...i.extra,
+  };
+  for (const [k, v] of Object.entries(params)) auth.searchParams.set(k, v);
+  const callback = await followToCallback(auth.href, i.redirectUri, fetchImpl);
+  const code = callback.searchParams.get('code');
+  if (!code) throw new Error(`no code in ${callback.href}`);
+  const res = await fetchImpl(`${i.issuer}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${i.clientId}:${i.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: i.redirectUri,
+      code_verifier: verifier,
+    }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
