@@ -136,7 +136,15 @@ export function notesServiceImage(mode: ImageMode): ImageRef {
       tag: NOTES_SERVICE_IMAGE,
       context: templatePath('notes-service'),
       dockerfile: 'Dockerfile',
-      files: ['Dockerfile', 'app.py', 'store.py', 'faults.py', 'tracing.py', 'smoke.py'],
+      files: [
+        'Dockerfile',
+        'app.py',
+        'store.py',
+        'faults.py',
+        'tracing.py',
+        'smoke.py',
+        'openapi.py',
+      ],
       buildArgs: { BASE_IMAGE: mode === 'offline' ? OFFLINE_DEBIAN : 'python:3.12-slim' },
     },
   };
