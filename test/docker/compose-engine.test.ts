@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChaosReport } from '../../sandbox/chaos/run.js';
 import { LABEL } from '../../sandbox/labels.js';
+import type { SandboxOnEngine } from '../../sandbox/sandbox/on-engine.js';
 import { listReplicas } from '../../sandbox/sandbox/replicas.js';
 import { REFERENCE, rehearsal, tempDir } from '../helpers/cli.js';
 import { composePs, composeV2, dockerCompose, phaseTimer } from '../helpers/compose.js';
@@ -115,12 +116,36 @@ describe.skipIf(!available)('`--engine compose`: the sandbox as a Docker Compose
     expect(ps.filter((c) => c.Service === SERVICE && c.State === 'running')).toHaveLength(3);
   }, 320_000);
 
-  it('`down --engine compose --volumes` leaves nothing', async () => {
-    const down = await timer.time('rehearsal down --engine compose --volumes', () =>
-      run(['down', '--engine', 'compose', '--volumes']),
-    );
-    expect(down.exitCode, down.stderr).toBe(0);
-    expect(await labelled(engine!, ID)).toEqual({ containers: [], networks: [], volumes: [] });
-    expect(await composePs(ID)).toEqual([]);
+  it('from another folder: `ls` lists it, `ps -p` reads it, `down -p` removes it, also with .rehearsal/ gone', async () => {
+    const elsewhere = tempDir('rehearsal-elsewhere-');
+    const from = (args: string[]) =>
+      rehearsal(args, { cwd: elsewhere.dir, env, timeoutMs: 240_000 });
+    try {
+      const ls = await from(['ls', '--json']);
+      expect(ls.exitCode, ls.stderr).toBe(0);
+      const mine = (JSON.parse(ls.stdout) as SandboxOnEngine[]).find((x) => x.name === ID);
+      expect(mine).toMatchObject({ engine: 'compose', stateDir: join(dir, '.rehearsal', ID) });
+      const ps = await from(['ps', '-p', ID, '--json']);
+      expect(ps.exitCode, ps.stderr).toBe(0);
+      expect((JSON.parse(ps.stdout) as { sandboxId: string }).sandboxId).toBe(ID);
+      const down = await timer.time('rehearsal down --engine compose -p (another folder)', () =>
+        from(['down', '--engine', 'compose', '-p', ID]),
+      );
+      expect(down.exitCode, down.stderr).toBe(0);
+      const kept = await labelled(engine!, ID);
+      expect(kept.containers).toEqual([]);
+      expect(kept.volumes.length).toBeGreaterThan(0);
+      // The state folder gone too: what is labelled with the name still goes.
+      rmSync(join(dir, '.rehearsal'), { recursive: true, force: true });
+      const gone = await from(['down', '-p', ID, '--volumes']);
+      expect(gone.exitCode, gone.stderr).toBe(0);
+      expect(await labelled(engine!, ID)).toEqual({ containers: [], networks: [], volumes: [] });
+      expect(await composePs(ID)).toEqual([]);
+      const again = await from(['down', '-p', ID]);
+      expect(again.exitCode).toBe(2);
+      expect(again.stderr).toMatch(/no sandbox named "rt-compose-engine" here or on the engine/);
+    } finally {
+      elsewhere.remove();
+    }
   });
 });
