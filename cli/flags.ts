@@ -1,12 +1,19 @@
 import type { Command } from 'commander';
+import { DNS_LABEL } from '../sandbox/declaration/names.js';
 import { UserError } from '../sandbox/errors.js';
 import { describeEngines } from '../sandbox/platform/choose.js';
-import { DEFAULT_DECLARATION, type PlanRequest } from '../sandbox/sandbox/resolve.js';
+import { parseDuration } from '../sandbox/plan/duration.js';
+import {
+  DEFAULT_DECLARATION,
+  type ExistingRequest,
+  type PlanRequest,
+} from '../sandbox/sandbox/resolve.js';
 import type { CommandContext } from './context.js';
 
 /** The flags that say which declaration to plan, and with what. */
 export interface DeclarationFlags {
   file?: string;
+  projectName?: string;
   overlay?: string;
   replicas?: string;
   env?: string[];
@@ -15,8 +22,12 @@ export interface DeclarationFlags {
 /** The flags that find a sandbox that already exists. */
 export interface SandboxFlags {
   file?: string;
+  projectName?: string;
   sandbox?: string;
 }
+
+/** The environment variable that names the sandbox when `-p` does not (compose's is COMPOSE_PROJECT_NAME). */
+export const PROJECT_NAME_ENV = 'REHEARSAL_PROJECT_NAME';
 
 /** The flags that choose the platform (cli/context.ts loads it). */
 export interface EngineFlags {
@@ -24,11 +35,15 @@ export interface EngineFlags {
   endpointMode?: string;
 }
 
-/** `-f/--file` and `--overlay`: the declaration and its rehearsal.yaml overlay. */
+/** `-f/--file`, `--overlay` and `-p/--project-name`: the declaration, its overlay, the sandbox's name. */
 export function declarationFlags(cmd: Command): Command {
   return cmd
     .option('-f, --file <path>', `the declaration (default: ./${DEFAULT_DECLARATION})`)
-    .option('--overlay <path>', 'the rehearsal.yaml overlay');
+    .option('--overlay <path>', 'the rehearsal.yaml overlay')
+    .option(
+      '-p, --project-name <name>',
+      `the sandbox's name (default: $${PROJECT_NAME_ENV}, else rehearsal.yaml's sandbox.name, else the product's)`,
+    );
 }
 
 /** `-e/--env KEY=VALUE`, repeatable. */
@@ -45,11 +60,26 @@ export function replicasFlag(cmd: Command, description = 'replicas per task'): C
   return cmd.option('--replicas <n>', description);
 }
 
-/** `-f/--file` and `--sandbox`: which existing sandbox a command acts on. */
+/** `-f/--file` and `-p/--project-name` (or `--sandbox`): which existing sandbox a command acts on. */
 export function sandboxFlags(cmd: Command, sandboxDescription = 'the sandbox'): Command {
   return cmd
     .option('-f, --file <path>', 'the declaration')
-    .option('--sandbox <id>', sandboxDescription);
+    .option(
+      '-p, --project-name <name>',
+      `${sandboxDescription}, by name, from any folder (default: $${PROJECT_NAME_ENV}; \`rehearsal ls\` lists them)`,
+    )
+    .option('--sandbox <name>', 'the same as --project-name');
+}
+
+/** The sandbox name `-p`, `--sandbox` or $REHEARSAL_PROJECT_NAME gives, checked. */
+export function projectName(flags: { projectName?: string; sandbox?: string }): string | undefined {
+  const fromEnv = process.env[PROJECT_NAME_ENV] || undefined;
+  const name = flags.projectName ?? flags.sandbox ?? fromEnv;
+  if (name === undefined || DNS_LABEL.test(name)) return name;
+  const source = (flags.projectName ?? flags.sandbox) ? '-p' : PROJECT_NAME_ENV;
+  throw new UserError(`${source} "${name}" is not a sandbox name`, {
+    hint: 'A sandbox name is lowercase letters, digits and dashes, starting with a letter, at most 40 characters: e.g. -p my-service.',
+  });
 }
 
 /** `--engine` (and, for a deploy, the settings a platform reads: `--endpoint-mode`). */
@@ -70,8 +100,10 @@ export function planRequest(
   extra: Partial<PlanRequest> = {},
 ): PlanRequest {
   const env = parseEnvFlags(flags.env);
+  const name = projectName(flags);
   return {
     cwd: c.cwd,
+    ...(name ? { sandboxName: name } : {}),
     imageMode: c.imageMode,
     ...(flags.file ? { file: flags.file } : {}),
     ...(flags.overlay ? { overlayFile: flags.overlay } : {}),
@@ -81,22 +113,48 @@ export function planRequest(
   };
 }
 
-/** The request that finds the existing sandbox the flags name. */
-export function sandboxRequest(
-  c: CommandContext,
-  flags: SandboxFlags,
-): PlanRequest & { sandbox?: string } {
+/**
+ * The request that finds the existing sandbox the flags name: a sandbox named with `-p` whose
+ * state is not under ./.rehearsal/ is found through the engine's labels, from any folder.
+ */
+export function sandboxRequest(c: CommandContext, flags: SandboxFlags): ExistingRequest {
+  const name = projectName(flags);
   return {
     cwd: c.cwd,
     imageMode: c.imageMode,
     ...(flags.file ? { file: flags.file } : {}),
-    ...(flags.sandbox ? { sandbox: flags.sandbox } : {}),
+    ...(name
+      ? {
+          sandbox: name,
+          locate: async (id: string) =>
+            (await import('../sandbox/sandbox/on-engine.js')).stateDirOnEngine(
+              await c.engine(),
+              id,
+            ),
+        }
+      : {}),
   };
 }
 
-/** A `--… <seconds>` flag in milliseconds, its default from sandbox/defaults.ts. */
+/**
+ * A duration flag in milliseconds: a plain number is seconds (`90`), else compose's units
+ * (`90s`, `10m`, `1m30s`, `500ms`, `1h`). Its default comes from sandbox/defaults.ts.
+ */
 export function parseSeconds(text: string | undefined, flag: string, fallback: number): number {
-  return parseCount(text ?? String(fallback), flag) * 1000;
+  return parseDurationFlag(text ?? String(fallback), flag);
+}
+
+/** `90` (seconds), `90s`, `10m`, `1m30s`, `500ms`: milliseconds, or an error naming the flag. */
+export function parseDurationFlag(text: string, flag: string): number {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
+  try {
+    return parseDuration(t);
+  } catch {
+    throw new UserError(`${flag} "${text}" is not a duration`, {
+      hint: `Give seconds (${flag} 90) or a duration with units: 90s, 10m, 1m30s, 500ms, 1h.`,
+    });
+  }
 }
 
 /** Parses repeated `--env KEY=VALUE` flags. */

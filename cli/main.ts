@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: colour off (NO_COLOR, --no-color) before anything loads chalk.
+import './no-color.js';
 import { Command } from 'commander';
 import { VERSION } from '../sandbox/version.js';
 import { registerChaos } from './commands/chaos.js';
@@ -11,6 +13,7 @@ import { registerScim } from './commands/scim.js';
 import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerLogs } from './commands/logs.js';
+import { registerLs } from './commands/ls.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScale } from './commands/scale.js';
 import { registerStatus } from './commands/status.js';
@@ -31,6 +34,7 @@ const program = new Command('rehearsal')
   .version(VERSION)
   .option('--verbose', 'more detail: every step, and stack traces for bugs')
   .option('--no-tui', 'plain lines instead of the dashboard and the wizard, even in a terminal')
+  .option('--no-color', 'no colour (also when NO_COLOR is set)')
   .showHelpAfterError('(run `rehearsal --help` for usage)')
   .exitOverride();
 
@@ -46,6 +50,7 @@ for (const register of [
   registerUp,
   registerDemo,
   registerStatus,
+  registerLs,
   registerScale,
   registerChaos,
   registerCheck,

@@ -60,7 +60,7 @@ export async function runUp(c: CommandContext, flags: UpFlags): Promise<void> {
     }
     if (flags.detach) {
       process.stderr.write(
-        `Left running. \`rehearsal status\`, \`rehearsal logs -f\`, \`${platform.downCommand}\` (in ${c.cwd}).\n`,
+        `Left running. \`rehearsal ps -p ${plan.sandboxId}\`, \`rehearsal logs --follow -p ${plan.sandboxId}\`, \`${platform.downCommand} -p ${plan.sandboxId}\` (from any folder).\n`,
       );
       return;
     }

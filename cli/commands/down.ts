@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { existingPlan } from '../../sandbox/sandbox/resolve.js';
+import { UserError } from '../../sandbox/errors.js';
+import { down } from '../../sandbox/sandbox/down.js';
+import { findExistingPlan } from '../../sandbox/sandbox/resolve.js';
 import { forgetSecrets } from '../../sandbox/sandbox/state.js';
 import type { CommandContext } from '../context.js';
 import {
@@ -22,12 +24,20 @@ export function registerDown(program: Command, ctx: () => CommandContext): void 
   engineFlags(sandboxFlags(cmd)).action(async (flags: DownFlags) => {
     const c = ctx();
     const platform = await c.platform(flags);
-    const plan = await existingPlan(sandboxRequest(c, flags));
-    await platform.remove(plan, {
-      engine: await c.engine(),
-      emit: c.emit,
-      volumes: Boolean(flags.volumes),
-    });
-    if (flags.volumes) await forgetSecrets(plan.stateDir);
+    const req = sandboxRequest(c, flags);
+    const plan = await findExistingPlan(req);
+    const run = { engine: await c.engine(), emit: c.emit, volumes: Boolean(flags.volumes) };
+    if (plan) {
+      await platform.remove(plan, run);
+      if (flags.volumes) await forgetSecrets(plan.stateDir);
+      return;
+    }
+    // Named with -p, and its state folder is gone: what is labelled with it goes all the same.
+    const removed = await down(req.sandbox!, run);
+    if (removed.containers + removed.networks + removed.volumes === 0) {
+      throw new UserError(`no sandbox named "${req.sandbox}" here or on the engine`, {
+        hint: 'See the sandboxes on the engine with `rehearsal ls`; the name is the first column.',
+      });
+    }
   });
 }

@@ -6,26 +6,12 @@ import {
   ROTATION_STAGES,
   type RotationStage,
 } from '../../sandbox/idp/rotate.js';
-import { parseDuration } from '../../sandbox/plan/duration.js';
 import { existingPlan } from '../../sandbox/sandbox/resolve.js';
 import type { CommandContext } from '../context.js';
-import { sandboxRequest } from '../flags.js';
+import { parseDurationFlag, sandboxFlags, sandboxRequest, type SandboxFlags } from '../flags.js';
 import { interruptSignal } from '../signals.js';
 
-interface Where {
-  file?: string;
-  sandbox?: string;
-}
-
-function duration(text: string, flag: string): number {
-  try {
-    return parseDuration(text);
-  } catch {
-    throw new UserError(`${flag} "${text}" is not a duration`, {
-      hint: 'Write e.g. 5s, 2m or 500ms.',
-    });
-  }
-}
+type Where = SandboxFlags;
 
 async function planOf(c: CommandContext, opts: Where) {
   return existingPlan(sandboxRequest(c, opts));
@@ -33,21 +19,20 @@ async function planOf(c: CommandContext, opts: Where) {
 
 export function registerIdp(program: Command, ctx: () => CommandContext): void {
   const idp = program.command('idp').description("the sandbox's OpenID Connect provider");
-  idp
-    .command('keys')
-    .description('the published signing keys and their states (current, next, previous)')
-    .option('-f, --file <path>', 'the declaration')
-    .option('--sandbox <id>', 'the sandbox')
-    .action(async (opts: Where) => {
-      const c = ctx();
-      const keys = await idpKeys(await planOf(c, opts), await c.engine());
-      c.out(keys.map((k) => `${k.state.padEnd(8)} ${k.kid}`).join('\n'));
-    });
-  idp
-    .command('rotate')
-    .description('staged key rotation: publish the next key, sign with it, retire the old one')
-    .option('-f, --file <path>', 'the declaration')
-    .option('--sandbox <id>', 'the sandbox')
+  sandboxFlags(
+    idp
+      .command('keys')
+      .description('the published signing keys and their states (current, next, previous)'),
+  ).action(async (opts: Where) => {
+    const c = ctx();
+    const keys = await idpKeys(await planOf(c, opts), await c.engine());
+    c.out(keys.map((k) => `${k.state.padEnd(8)} ${k.kid}`).join('\n'));
+  });
+  sandboxFlags(
+    idp
+      .command('rotate')
+      .description('staged key rotation: publish the next key, sign with it, retire the old one'),
+  )
     .option('--stage <stage>', `run one stage only (${ROTATION_STAGES.join(', ')})`)
     .option('--wait <duration>', 'pause between publishing and signing', '5s')
     .option(
@@ -63,7 +48,10 @@ export function registerIdp(program: Command, ctx: () => CommandContext): void {
         });
       }
       const stages = opts.stage ? [opts.stage as RotationStage] : [...ROTATION_STAGES];
-      const pausesMs = [duration(opts.wait, '--wait'), duration(opts.grace, '--grace')];
+      const pausesMs = [
+        parseDurationFlag(opts.wait, '--wait'),
+        parseDurationFlag(opts.grace, '--grace'),
+      ];
       const interrupt = interruptSignal();
       try {
         await rotateKeys(await planOf(c, opts), {

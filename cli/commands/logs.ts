@@ -2,22 +2,23 @@ import type { Command } from 'commander';
 import { existingPlan } from '../../sandbox/sandbox/resolve.js';
 import { sandboxLogs } from '../../sandbox/sandbox/logs.js';
 import type { CommandContext } from '../context.js';
-import { parseCount, sandboxRequest } from '../flags.js';
+import { parseCount, sandboxFlags, sandboxRequest, type SandboxFlags } from '../flags.js';
 import { interruptSignal } from '../signals.js';
 
 export function registerLogs(program: Command, ctx: () => CommandContext): void {
-  program
-    .command('logs')
-    .description('the output of every replica (of one task), prefixed with the replica')
-    .argument('[task]', 'only this task or service')
-    .option('-f, --follow', 'keep following, including replicas started later')
+  // `-f` is --file on every command; following is `--follow` only (README, CLI conventions).
+  sandboxFlags(
+    program
+      .command('logs')
+      .description('the output of every replica (of one task), prefixed with the replica')
+      .argument('[task]', 'only this task or service'),
+  )
+    .option('--follow', 'keep following, including replicas started later')
     .option('-n, --tail <lines>', 'lines per replica to show from the end')
-    .option('--file <path>', 'the declaration')
-    .option('--sandbox <id>', 'the sandbox')
     .action(
       async (
         task: string | undefined,
-        opts: { follow?: boolean; tail?: string; file?: string; sandbox?: string },
+        opts: SandboxFlags & { follow?: boolean; tail?: string },
       ) => {
         const c = ctx();
         const plan = await existingPlan(sandboxRequest(c, opts));

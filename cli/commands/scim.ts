@@ -2,17 +2,17 @@ import type { Command } from 'commander';
 import { UserError } from '../../sandbox/errors.js';
 import { existingPlan } from '../../sandbox/sandbox/resolve.js';
 import type { CommandContext } from '../context.js';
-import { sandboxRequest } from '../flags.js';
+import { sandboxFlags, sandboxRequest, type SandboxFlags } from '../flags.js';
 
 export function registerScim(program: Command, ctx: () => CommandContext): void {
-  program
-    .command('scim')
-    .description(
-      "run the SCIM 2.0 conformance suite against a task's endpoint, then provision the personas",
-    )
-    .argument('[task]', 'the task (default: the one with `scim:` in rehearsal.yaml)')
-    .option('-f, --file <path>', 'the declaration')
-    .option('--sandbox <id>', 'the sandbox')
+  sandboxFlags(
+    program
+      .command('scim')
+      .description(
+        "run the SCIM 2.0 conformance suite against a task's endpoint, then provision the personas",
+      )
+      .argument('[task]', 'the task (default: the one with `scim:` in rehearsal.yaml)'),
+  )
     .option(
       '--dialect <dialect>',
       'standard, or entra (capitalised ops, "False" strings, member removal by value)',
@@ -23,9 +23,7 @@ export function registerScim(program: Command, ctx: () => CommandContext): void 
     .action(
       async (
         task: string | undefined,
-        opts: {
-          file?: string;
-          sandbox?: string;
+        opts: SandboxFlags & {
           dialect: string;
           provision: boolean;
           json?: boolean;

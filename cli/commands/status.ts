@@ -7,6 +7,7 @@ import { renderStatus } from '../views/status-table.js';
 export function registerStatus(program: Command, ctx: () => CommandContext): void {
   const cmd = program
     .command('status')
+    .alias('ps')
     .description('every replica of the sandbox with its state and health');
   sandboxFlags(cmd, 'the sandbox (default: the one of ./marketplace.json or the only one here)')
     .option('--json', 'print JSON on stdout')

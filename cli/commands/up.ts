@@ -16,7 +16,7 @@ export function registerUp(program: Command, ctx: () => CommandContext): void {
     .option('-d, --detach', 'return once healthy instead of following the logs')
     .option('--down', 'when following, remove the sandbox on Ctrl-C')
     .option(
-      '--health-timeout <seconds>',
+      '--health-timeout <duration>',
       'how long a replica may take to become healthy',
       String(DEFAULTS.healthTimeoutSeconds),
     );

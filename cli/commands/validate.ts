@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadDeclaration } from '../../sandbox/declaration/index.js';
-import { formatProblem } from '../../sandbox/errors.js';
+import { formatProblem, ValidationError } from '../../sandbox/errors.js';
 import { DEFAULT_DECLARATION, declarationFile } from '../../sandbox/sandbox/resolve.js';
 import type { CommandContext } from '../context.js';
 
@@ -15,11 +15,19 @@ export function registerValidate(program: Command, ctx: () => CommandContext): v
     .option('--json', 'print the result as JSON on stdout')
     .action(async (opts: { file?: string; overlay?: string; json?: boolean }) => {
       const c = ctx();
+      const file = declarationFile(c.cwd, opts.file);
       const loaded = await loadDeclaration({
-        file: declarationFile(c.cwd, opts.file),
+        file,
         cwd: c.cwd,
         ...(opts.overlay ? { overlayFile: opts.overlay } : {}),
+      }).catch((err: unknown) => {
+        // With --json the problems are the result: stdout gets them, the exit code stays 2.
+        if (!opts.json || !(err instanceof ValidationError)) throw err;
+        c.out(JSON.stringify({ valid: false, file, problems: err.problems }, null, 2));
+        process.exitCode = 2;
+        return undefined;
       });
+      if (!loaded) return;
       const d = loaded.declaration;
       if (opts.json) {
         c.out(

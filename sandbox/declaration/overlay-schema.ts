@@ -1,3 +1,4 @@
+import { closestMatch } from 'leven';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
 import { describe, join } from './pointer.js';
@@ -139,14 +140,16 @@ function report(e: ErrorObject, source: Source, problems: Problems): void {
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(e.params['additionalProperty']);
-      const known = Object.keys((e.parentSchema?.['properties'] as object | undefined) ?? {}).join(
-        ', ',
-      );
+      const fields = Object.keys((e.parentSchema?.['properties'] as object | undefined) ?? {});
       const where = ptr === '' ? 'at the top level' : `in ${name}`;
+      // A close spelling (at most a third of the key's letters changed) is offered first.
+      const near = closestMatch(key, fields, {
+        maxDistance: Math.max(2, Math.floor(key.length / 3)),
+      });
       problems.warn(
         source.keyAt(join(ptr, key)),
         `unknown field "${key}" ${where}; it is ignored`,
-        `known fields here are ${known}; check the spelling`,
+        `${near ? `did you mean "${near}"? ` : ''}known fields here are ${fields.join(', ')}; check the spelling`,
       );
       return;
     }

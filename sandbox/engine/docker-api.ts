@@ -5,7 +5,10 @@
 
 /** The `filters` query parameter that selects objects carrying every given label. */
 export function labelFilter(labels: Record<string, string>): string {
-  return JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
+  // An empty value selects every resource that has the label, whatever its value.
+  return JSON.stringify({
+    label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)),
+  });
 }
 
 /** The HTTP status of a failed Engine API call (404 missing, 304 no change, 409 conflict). */

@@ -53,6 +53,7 @@ export interface Engine {
   /** Puts a container back on a network with its DNS aliases. */
   connectNetwork(network: string, id: string, aliases: string[]): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean }): Promise<void>;
+  /** Containers with every label given (an empty value: with the label, whatever its value). */
   listContainers(labels: Record<string, string>): Promise<ContainerSummary[]>;
   inspectContainer(id: string): Promise<ContainerDetails>;
   /** Log lines of a container, demultiplexed; ends when the container stops (follow) or at EOF. */

@@ -18,13 +18,18 @@ const PLATFORMS: Record<
     about: 'a Docker stack on a swarm, repaired by Swarm',
     load: async (settings) => (await import('../swarm/platform.js')).swarmPlatform(settings),
   },
+  compose: {
+    about: 'a Docker Compose v2 project, made by `docker compose up`, repaired by Rehearsal',
+    load: async () => (await import('./compose.js')).composeEnginePlatform,
+  },
 };
 
 export const ENGINE_NAMES = Object.keys(PLATFORMS) as EngineName[];
 
 /** "docker (…), or swarm (…)": what `--engine` accepts, for its help. */
 export function describeEngines(): string {
-  return ENGINE_NAMES.map((n) => `${n} (${PLATFORMS[n].about})`).join(', or ');
+  const all = ENGINE_NAMES.map((n) => `${n} (${PLATFORMS[n].about})`);
+  return `${all.slice(0, -1).join(', ')}, or ${all.at(-1)}`;
 }
 
 /** The engine `--engine` names; plain Docker when none is named. */

@@ -8,7 +8,7 @@ import type { Replica } from '../sandbox/replicas.js';
 import type { SandboxStatus } from '../sandbox/status.js';
 
 /** The engines a sandbox can run on; `--engine` names one (sandbox/platform/choose.ts). */
-export type EngineName = 'docker' | 'swarm';
+export type EngineName = 'docker' | 'swarm' | 'compose';
 
 /** What every platform operation needs: the engine API and where its events go. */
 export interface PlatformRun {

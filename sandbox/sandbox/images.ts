@@ -1,8 +1,25 @@
 import type { Engine } from '../engine/engine.js';
-import { UserError } from '../errors.js';
+import { AbortedError, UserError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { BUILD_HASH_LABEL, buildHash } from '../images/build-hash.js';
 import type { ImageRef } from '../images/catalogue.js';
+import type { Plan } from '../plan/types.js';
+
+/** Makes sure every image of the plan is on the engine, each once; Ctrl-C stops between them. */
+export async function ensureImages(
+  engine: Engine,
+  plan: Plan,
+  emit: Emit,
+  signal?: AbortSignal,
+): Promise<void> {
+  const seen = new Set<string>();
+  for (const s of plan.services) {
+    if (seen.has(s.image.tag)) continue;
+    seen.add(s.image.tag);
+    if (signal?.aborted) throw new AbortedError();
+    await ensureImage(engine, s.image, emit, signal);
+  }
+}
 
 /**
  * Makes sure an image is on the engine: present, else built from templates/ when Rehearsal

@@ -7,7 +7,7 @@ import { VERSION } from '../version.js';
 import { healthyEvent, waitHealthy } from './health.js';
 import { writeEdgeFiles } from './edge-files.js';
 import { writeIdpFiles } from './idp-files.js';
-import { ensureImage } from './images.js';
+import { ensureImages } from './images.js';
 import {
   configHash,
   freeNumbers,
@@ -46,13 +46,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
   if (repaired.busy)
     emit({ type: 'warning', message: `${repaired.busy}; up leaves its faults to it` });
 
-  const seen = new Set<string>();
-  for (const s of plan.services) {
-    if (seen.has(s.image.tag)) continue;
-    seen.add(s.image.tag);
-    checkAborted(signal);
-    await ensureImage(engine, s.image, emit, signal);
-  }
+  await ensureImages(engine, plan, emit, signal);
 
   const labels = { [LABEL.sandbox]: plan.sandboxId, [LABEL.version]: VERSION };
   await engine.ensureNetwork(plan.network, {
@@ -70,7 +64,6 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
     emit({ type: 'resource.ready', kind: 'volume', name: v });
   }
 
-  let total = 0;
   const desired: Record<string, number> = {};
   for (const s of orderByDependencies(plan.services)) {
     if (s.role === 'cron') continue;
@@ -79,14 +72,23 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
       ...(repaired.desired?.[s.name] !== undefined ? { count: repaired.desired[s.name] } : {}),
       keepPaused: Boolean(repaired.busy),
     });
-    total += desired[s.name] ?? 0;
   }
+  await recordReady(plan, desired, emit, start);
+}
+
+/** Records the replica counts that now run and says the sandbox is ready, with its total. */
+export async function recordReady(
+  plan: Plan,
+  desired: Record<string, number>,
+  emit: Emit,
+  start: number,
+): Promise<void> {
   await writeDesired(plan.stateDir, desired);
   emit({
     type: 'sandbox.ready',
     sandboxId: plan.sandboxId,
     ms: Date.now() - start,
-    replicas: total,
+    replicas: Object.values(desired).reduce((a, b) => a + b, 0),
   });
 }
 

@@ -38,7 +38,7 @@ class EngineError extends Error {
 }
 
 const matches = (labels: Record<string, string>, filter: Record<string, string>) =>
-  Object.entries(filter).every(([k, v]) => labels[k] === v);
+  Object.entries(filter).every(([k, v]) => (v === '' ? k in labels : labels[k] === v));
 
 const summary = (c: MemoryContainer): ContainerSummary => ({
   id: c.id,

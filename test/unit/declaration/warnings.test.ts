@@ -49,7 +49,16 @@ describe('warnings: the load succeeds and says where', () => {
       [5, '/tasks/api/helth', true],
       [7, '/tasks/api/health/paht', true],
     ]);
-    expect(own(warnings)[0]?.hint).toMatch(/replicas/);
+    expect(own(warnings).map((w) => /^did you mean "(\w+)"\?/.exec(w.hint ?? '')?.[1])).toEqual([
+      'replicas',
+      'health',
+      'path',
+    ]);
+  });
+
+  it('an unknown overlay field with no close spelling gets the list, no guess', async () => {
+    const { warnings } = await loadFiles(TWO_TASKS, 'flavour: vanilla\n');
+    expect(own(warnings)[0]?.hint).toMatch(/^known fields here are .*profile/);
   });
 
   it('overlay env of a variable the task does not declare', async () => {

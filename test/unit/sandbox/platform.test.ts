@@ -5,8 +5,8 @@ import { listReplicas } from '../../../sandbox/sandbox/replicas.js';
 import { bench, named } from './helpers.js';
 
 describe('choosing a platform', () => {
-  it('knows docker (the default) and swarm, and refuses another name with the list', async () => {
-    expect(ENGINE_NAMES).toEqual(['docker', 'swarm']);
+  it('knows docker (the default), swarm and compose, and refuses another name with the list', async () => {
+    expect(ENGINE_NAMES).toEqual(['docker', 'swarm', 'compose']);
     expect(parseEngineName(undefined)).toBe('docker');
     expect(() => parseEngineName('nomad')).toThrow(/--engine nomad is not an engine/);
     expect((await loadPlatform(undefined)).repairsItself).toBe(false);
