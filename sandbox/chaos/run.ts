@@ -28,6 +28,7 @@ import {
 } from './report.js';
 import { chaosSchedule, chaosTarget, restoreCount } from './target.js';
 import { decideVerdicts, RecoveryTally } from './verdict-assembly.js';
+import { faultWorkers, type WorkerFault } from './workers.js';
 import type { EphemeralCheck, KillMark, ScaleDown, StopTiming, Verdict } from './verdicts.js';
 
 export type { ActionResult, ChaosReport, ChaosSettings } from './report.js';
@@ -135,6 +136,7 @@ export async function runChaos(
   const failures = () => [...traffic.ledger.failures, ...(traffic.websocket?.failures ?? [])];
   const monitor = new RecoveryMonitor(ctx);
   const recovery = new RecoveryTally();
+  const workerFaults: WorkerFault[] = [];
   let failure: unknown;
   try {
     for (const a of actions) {
@@ -240,6 +242,21 @@ export async function runChaos(
       );
     }
     if (!signal.aborted) await Promise.all(settling);
+    // The workers get their own faults: no traffic reaches them, so each waits for them to heal.
+    const workers = plan.services.filter((s) => s.kind === 'worker');
+    if (!signal.aborted && settings.workers !== false && workers.length > 0) {
+      const w = await faultWorkers(ctx, workers, actions.length + 1, (fault) => {
+        journal.write({ type: 'chaos.worker', ...fault });
+        recovery.note(
+          `worker ${fault.service} #${fault.action.seq} ${fault.action.kind}`,
+          fault.action.atMs,
+          { ok: fault.ok, at: fault.action.atMs + fault.recoveredMs, detail: fault.detail },
+          signal.aborted,
+        );
+      });
+      stops.push(...w.stops);
+      workerFaults.push(...w.faults);
+    }
     if (!signal.aborted)
       await sleep(Math.max(0, settings.durationMs - clock()), undefined, { signal }).catch(
         () => undefined,
@@ -294,6 +311,7 @@ export async function runChaos(
       journal: options.journalFile,
       interrupted: signal.aborted,
       actions: results,
+      ...(workerFaults.length > 0 ? { workers: workerFaults } : {}),
       verdicts,
       recovery: await recordRecovery(plan.stateDir, figures),
       traffic: trafficReport(traffic, spec, end, checks, roster.byName, roster.name),

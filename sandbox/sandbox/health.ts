@@ -59,6 +59,7 @@ export async function readHealth(
   if (service.healthcheck && details.health !== 'healthy') {
     return { health: 'starting', detail: `Docker health check ${details.health}`, details };
   }
+  if (service.kind === 'worker') return workerHealth(details, Date.now());
   if (!service.probe) return { health: 'healthy', detail: 'running', details };
   const port = details.published[service.probe.port];
   if (!port)
@@ -67,6 +68,36 @@ export async function readHealth(
   if (signal?.aborted) throw new AbortedError();
   const ok = probe.status !== undefined && probe.status >= 200 && probe.status < 400;
   return { health: ok ? 'healthy' : 'starting', detail: probe.detail, details };
+}
+
+/** How long a worker without a health check of its own must run before it counts as healthy. */
+export const WORKER_SETTLE_MS = 2000;
+
+/**
+ * A worker serves no port to probe: its image's own health check decides when it has one, else
+ * "running and not restarting" — running for WORKER_SETTLE_MS without a restart, so one that
+ * crashes as it starts is seen stopped rather than healthy.
+ */
+export function workerHealth(details: ContainerDetails, now: number): HealthReading {
+  if (details.health !== 'none')
+    return {
+      health: details.health === 'healthy' ? 'healthy' : 'starting',
+      detail: `its own health check: ${details.health}`,
+      details,
+    };
+  const since = details.startedAt ? Date.parse(details.startedAt) : Number.NaN;
+  const ranMs = Number.isNaN(since) ? WORKER_SETTLE_MS : now - since;
+  if (ranMs < WORKER_SETTLE_MS || details.restartCount > 0)
+    return {
+      health: 'starting',
+      detail: `running ${(Math.max(0, ranMs) / 1000).toFixed(1)} s${details.restartCount > 0 ? `, restarted ${details.restartCount}×` : ''}`,
+      details,
+    };
+  return {
+    health: 'healthy',
+    detail: 'running and not restarting (no health check of its own)',
+    details,
+  };
 }
 
 export interface WaitOptions {
