@@ -269,6 +269,8 @@ export async function runChaos(
   let report: ChaosReport | undefined;
   try {
     await traffic.stop();
+    // A replica the restore below adds meets no traffic: it is not judged on taking some.
+    const trafficEnd = clock();
     await monitor.stop();
     await Promise.all(settling);
     results.sort((x, y) => x.action.seq - y.action.seq);
@@ -295,7 +297,7 @@ export async function runChaos(
             added: roster.added(traffic.firstSeen),
             downs,
             stops: [...stops, ...roster.scaleStops],
-            end,
+            end: Math.min(end, trafficEnd),
             name: roster.name,
           });
     for (const v of verdicts) {

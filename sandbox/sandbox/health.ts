@@ -56,10 +56,16 @@ export async function readHealth(
       details,
     };
   }
+  if (service.kind === 'worker') {
+    // Docker runs the image's check once per interval (often 30 s): until it has, Rehearsal runs
+    // the same check itself, as it probes a web task's health path itself.
+    if (details.health === 'starting' && details.healthcheckTest)
+      return ownCheckNow(engine, details, details.healthcheckTest);
+    return workerHealth(details, Date.now());
+  }
   if (service.healthcheck && details.health !== 'healthy') {
     return { health: 'starting', detail: `Docker health check ${details.health}`, details };
   }
-  if (service.kind === 'worker') return workerHealth(details, Date.now());
   if (!service.probe) return { health: 'healthy', detail: 'running', details };
   const port = details.published[service.probe.port];
   if (!port)
@@ -96,6 +102,25 @@ export function workerHealth(details: ContainerDetails, now: number): HealthRead
   return {
     health: 'healthy',
     detail: 'running and not restarting (no health check of its own)',
+    details,
+  };
+}
+
+/** Runs a container's own health check test now (`docker exec`): exit 0 is healthy. */
+async function ownCheckNow(
+  engine: Engine,
+  details: ContainerDetails,
+  test: string[],
+): Promise<HealthReading> {
+  const [form, ...rest] = test;
+  const command = form === 'CMD-SHELL' ? ['sh', '-c', rest.join(' ')] : form === 'CMD' ? rest : [];
+  if (command.length === 0) return workerHealth({ ...details, health: 'none' }, Date.now());
+  const r = await engine
+    .exec(details.id, command, 5000)
+    .catch((err: Error) => ({ exitCode: -1, output: [err.message] }));
+  return {
+    health: r.exitCode === 0 ? 'healthy' : 'starting',
+    detail: `its own health check, run now: ${r.exitCode === 0 ? 'passed' : `exit ${r.exitCode}`}`,
     details,
   };
 }

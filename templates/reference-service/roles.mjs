@@ -2,7 +2,7 @@
 // (marketplace.json declares each as its own task): `--role=migrate`, the initialization task
 // that creates the schema before the API starts, and `--role=expire-sessions`, a worker that
 // deletes expired sessions. One process each, logs to stdout, nothing kept on disk but the
-// worker's heartbeat in /tmp (its health check reads it), stops at once on SIGTERM.
+// worker's heartbeat in /tmp (the image's health check, healthcheck.sh, reads it), stops at once on SIGTERM.
 //   NAUGHTY_IGNORE_SIGTERM   the worker ignores SIGTERM too             (stoppable)
 //   NAUGHTY_INIT_LOCAL_FILE  the migration also "downloads" reference data onto its own
 //                            container's disk, which no replica ever sees (ephemeral)
@@ -98,7 +98,7 @@ async function expireSessions(pool, log, env, signal) {
         `DELETE FROM session WHERE issued < now() - interval '${SESSION_TTL_HOURS} hours'`,
       );
       if (r.rowCount > 0) log.info('expired sessions', { count: r.rowCount });
-      writeFileSync(HEARTBEAT_FILE, String(Date.now()));
+      writeFileSync(HEARTBEAT_FILE, String(Math.floor(Date.now() / 1000)));
     } catch (err) {
       // A missing table (the migration has not run) or a database away: the next sweep retries.
       log.warn('session sweep failed; retrying', errorFields(err));
