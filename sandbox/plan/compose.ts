@@ -109,8 +109,6 @@ function composeService(
     deploy.resources = { limits: { memory: `${Math.round(s.memoryBytes / 1024 / 1024)}M` } };
   }
   if (s.role !== 'cron') out.deploy = deploy;
-  // An initialization task runs once to completion: it is not restarted when it exits.
-  if (s.role === 'init') out.restart = 'no';
   if (s.dependsOn.length > 0) {
     const roleOf = (name: string) => plan.services.find((x) => x.name === name)?.role;
     out.depends_on = Object.fromEntries(
