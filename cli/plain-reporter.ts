@@ -58,7 +58,7 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
       return runFinishedLine(e);
     case 'plan.ready':
       return [
-        `Sandbox ${e.sandboxId}: ${e.services.map((s) => (s.role === 'cron' ? `${s.name} (cron)` : `${s.name} ×${s.replicas}`)).join(', ')}`,
+        `Sandbox ${e.sandboxId}: ${e.services.map(serviceWords).join(', ')}`,
         ...e.notes.map((n) => `  note: ${n}`),
       ].join('\n');
     case 'state.written':
@@ -100,6 +100,12 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
       ].join('\n');
     case 'sandbox.removed':
       return `Sandbox ${e.sandboxId} removed: ${e.containers} container(s), ${e.networks} network(s), ${e.volumes} volume(s).`;
+    case 'init.started':
+      return `  initialization ${e.service}: started ${e.container}; web and worker tasks wait for it`;
+    case 'init.finished':
+      return e.earlier
+        ? `  initialization ${e.service}: completed in an earlier up (${e.container}); not run again`
+        : `  initialization ${e.service}: ${e.container} exited with ${e.exitCode} after ${seconds(e.ms)}`;
     case 'cron.started':
       return `  cron ${e.service} (${e.schedule}): started ${e.container}`;
     case 'cron.finished':
@@ -125,4 +131,11 @@ export function format(e: RehearsalEvent, verbose: boolean): string | undefined 
     case 'warning':
       return `  warning: ${e.message}`;
   }
+}
+
+/** "api ×3", "sessions (worker) ×2", "migrate (initialization)", "nightly (cron)". */
+function serviceWords(s: { name: string; role: string; kind?: string; replicas: number }): string {
+  if (s.role === 'cron') return `${s.name} (cron)`;
+  if (s.role === 'init') return `${s.name} (initialization)`;
+  return s.kind === 'worker' ? `${s.name} (worker) ×${s.replicas}` : `${s.name} ×${s.replicas}`;
 }

@@ -28,7 +28,7 @@ export type RehearsalEvent =
   | {
       type: 'plan.ready';
       sandboxId: string;
-      services: { name: string; role: string; replicas: number }[];
+      services: { name: string; role: string; kind?: string; replicas: number }[];
       notes: string[];
     }
   | { type: 'state.written'; dir: string; files: string[] }
@@ -100,6 +100,17 @@ export type RehearsalEvent =
       containers: number;
       networks: number;
       volumes: number;
+    }
+  /** An initialization task runs to completion before the web and worker tasks start. */
+  | { type: 'init.started'; service: string; container: string }
+  | {
+      type: 'init.finished';
+      service: string;
+      container: string;
+      exitCode: number;
+      ms: number;
+      /** It had completed in an earlier `up` with the same configuration: not run again. */
+      earlier?: boolean;
     }
   | { type: 'cron.started'; service: string; container: string; schedule: string }
   | { type: 'cron.finished'; service: string; container: string; exitCode: number; ms: number }

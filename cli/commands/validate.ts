@@ -37,6 +37,12 @@ export function registerValidate(program: Command, ctx: () => CommandContext): v
               file: d.file,
               shape: d.shape,
               tasks: d.tasks.map((t) => t.name),
+              kinds: d.tasks.map((t) => ({
+                task: t.name,
+                id: t.id,
+                kind: t.kind,
+                why: t.kindReason,
+              })),
               warnings: loaded.warnings,
             },
             null,
@@ -51,5 +57,7 @@ export function registerValidate(program: Command, ctx: () => CommandContext): v
           (loaded.overlay.file ? `; overlay ${loaded.overlay.file}` : '') +
           (loaded.warnings.length ? ` (${loaded.warnings.length} warning(s))` : ''),
       );
+      // How each task will run, and why (README: "Task kinds").
+      for (const t of d.tasks) c.out(`  ${t.name}: ${t.kind}, because ${t.kindReason}`);
     });
 }

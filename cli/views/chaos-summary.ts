@@ -73,6 +73,10 @@ export function renderChaosSummary(r: ChaosReport): string {
     `Chaos on ${r.sandboxId}/${r.service}, seed ${r.seed}: ${r.actions.length} action(s).`,
     ...trafficLines(r.traffic),
     ...killLines(r),
+    ...(r.workers ?? []).map(
+      (w) =>
+        `Worker ${w.service}: ${describeAction(w.action).replace(/^#\d+ at [\d.]+ s: /, '')}: ${w.ok ? 'healed' : 'FAILED'} in ${(w.recoveredMs / 1000).toFixed(1)} s (${w.detail})`,
+    ),
     ...r.verdicts.map((v) => `${v.outcome.toUpperCase().padEnd(8)} ${v.requirement}: ${v.summary}`),
     `Journal: ${r.journal}`,
   ].join('\n');

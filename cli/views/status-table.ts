@@ -27,10 +27,14 @@ export function renderStatus(s: SandboxStatus): string {
   );
   const summary = s.services
     .filter((x) => x.role !== 'cron')
-    .map(
-      (x) =>
-        `${x.name} ${x.healthy}/${x.running} healthy (bounds ${x.bounds[0]}..${x.bounds[1] ?? '∞'})`,
-    )
+    .map((x) => {
+      if (x.role === 'init') {
+        const ran = s.replicas.find((r) => r.service === x.name);
+        return `${x.name} (initialization) ${ran ? ran.detail.split(':')[0] : 'not run'}`;
+      }
+      const kind = x.kind === 'worker' ? ' (worker)' : '';
+      return `${x.name}${kind} ${x.healthy}/${x.running} healthy (bounds ${x.bounds[0]}..${x.bounds[1] ?? '∞'})`;
+    })
     .join(', ');
   const endpoints = s.endpoints.map((e) => `${e.service}: ${e.url}`).join('\n');
   return `Sandbox ${s.sandboxId}: ${summary}\n${lines.join('\n')}${endpoints ? `\n${endpoints}` : ''}`;

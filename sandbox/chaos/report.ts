@@ -12,6 +12,7 @@ import type { JournalHead } from './journal.js';
 import type { ChaosPlatform } from './platform.js';
 import type { RecoveryFigures } from './recovery-figures.js';
 import type { ChaosVerdict } from './verdicts.js';
+import type { WorkerFault } from './workers.js';
 
 export interface ChaosSettings {
   seed: number;
@@ -30,6 +31,8 @@ export interface ChaosSettings {
   overlays?: Record<string, Pick<TaskOverlay, 'traffic' | 'smokePath'>>;
   /** The synthetic PHI journeys' placeholders stand for (default: a fresh set). */
   canaries?: Canaries;
+  /** Fault the worker tasks too, after the actions (default true; `check` times stops itself). */
+  workers?: boolean;
 }
 
 /** One action as it ran. */
@@ -61,6 +64,8 @@ export interface ChaosReport {
   journal: string;
   interrupted: boolean;
   actions: ActionResult[];
+  /** The faults on the worker tasks (kill, stop, scale up and back) and how each healed. */
+  workers?: WorkerFault[];
   verdicts: ChaosVerdict[];
   /** Kill → replacement figures of this run, and of the last run on the other engine. */
   recovery: { this: RecoveryFigures; other?: RecoveryFigures };

@@ -36,6 +36,7 @@ import {
   type ScaleDown,
   type StopTiming,
 } from './verdicts.js';
+import { faultWorkers, type WorkerFault } from './workers.js';
 
 export type { ActionResult, ChaosReport, ChaosSettings } from './report.js';
 export { chaosSchedule, chaosTarget } from './target.js';
@@ -143,6 +144,7 @@ export async function runChaos(
   const failures = () => [...traffic.ledger.failures, ...(traffic.websocket?.failures ?? [])];
   const monitor = new RecoveryMonitor(ctx);
   const recovery = new RecoveryTally();
+  const workerFaults: WorkerFault[] = [];
   let failure: unknown;
   try {
     for (const a of actions) {
@@ -248,6 +250,21 @@ export async function runChaos(
       );
     }
     if (!signal.aborted) await Promise.all(settling);
+    // The workers get their own faults: no traffic reaches them, so each waits for them to heal.
+    const workers = plan.services.filter((s) => s.kind === 'worker');
+    if (!signal.aborted && settings.workers !== false && workers.length > 0) {
+      const w = await faultWorkers(ctx, workers, actions.length + 1, (fault) => {
+        journal.write({ type: 'chaos.worker', ...fault });
+        recovery.note(
+          `worker ${fault.service} #${fault.action.seq} ${fault.action.kind}`,
+          fault.action.atMs,
+          { ok: fault.ok, at: fault.action.atMs + fault.recoveredMs, detail: fault.detail },
+          signal.aborted,
+        );
+      });
+      stops.push(...w.stops);
+      workerFaults.push(...w.faults);
+    }
     if (!signal.aborted)
       await sleep(Math.max(0, settings.durationMs - clock()), undefined, { signal }).catch(
         () => undefined,
@@ -260,6 +277,8 @@ export async function runChaos(
   let report: ChaosReport | undefined;
   try {
     await traffic.stop();
+    // A replica the restore below adds meets no traffic: it is not judged on taking some.
+    const trafficEnd = clock();
     await monitor.stop();
     await Promise.all(settling);
     results.sort((x, y) => x.action.seq - y.action.seq);
@@ -286,7 +305,7 @@ export async function runChaos(
             added: roster.added(traffic.firstSeen),
             downs,
             stops: [...stops, ...roster.scaleStops],
-            end,
+            end: Math.min(end, trafficEnd),
             name: roster.name,
           });
     for (const v of verdicts) {
@@ -302,6 +321,7 @@ export async function runChaos(
       journal: options.journalFile,
       interrupted: signal.aborted,
       actions: results,
+      ...(workerFaults.length > 0 ? { workers: workerFaults } : {}),
       verdicts,
       recovery: await recordRecovery(plan.stateDir, figures),
       traffic: trafficReport(traffic, spec, end, checks, roster.byName, roster.name),

@@ -93,6 +93,9 @@ export async function runChaosPhase(plan: Plan, o: ChaosPhaseOptions): Promise<C
           mode: 'scenario',
           service: service.name,
           rps: o.rps ?? 20,
+          // The check stops a replica of every task itself (Stoppable): its scenario leaves
+          // the workers alone, so a worker's fault fails only its own requirement.
+          workers: false,
           ...(o.overlays ? { overlays: o.overlays } : {}),
           ...(o.canaries ? { canaries: o.canaries } : {}),
         },

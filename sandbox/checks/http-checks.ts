@@ -1,4 +1,4 @@
-import { finding, needsRunning, replicasOf, type Check } from './judging.js';
+import { finding, needsRunning, replicasOf, workerEvidence, type Check } from './judging.js';
 import { causesFor } from './startup-causes.js';
 
 /**
@@ -11,7 +11,10 @@ export const HTTP_CHECKS: Record<string, Check> = {
       "Requested pages straight from a replica under two other host names and ports, then looked for absolute URLs naming any other host; read the image's environment for baked-in domain names; ran the smoke test in another locale and time zone.";
     const waiting = needsRunning(f, did);
     if (waiting) return waiting;
-    const evidence: string[] = [];
+    const evidence: string[] = workerEvidence(
+      f,
+      "by its image's environment only: it serves no pages to ask under other names",
+    );
     const problems: string[] = [];
     for (const t of f.tasks) {
       for (const p of t.hostProbes) {

@@ -1,4 +1,5 @@
 import type { ContainerProcess, FileChange } from '../engine/engine.js';
+import type { ServicePlan } from '../plan/types.js';
 import type { Facts, ReplicaFacts, TaskFacts } from './facts/types.js';
 import type { Finding } from './types.js';
 import { allCauses, CAUSE_REQUIREMENT } from './startup-causes.js';
@@ -41,17 +42,36 @@ export const replicasOf = (f: Facts): [TaskFacts, ReplicaFacts][] =>
  * there by Rehearsal, and a folder only when nothing under it changed. Ephemeral's evidence.
  */
 export function persistentFiles(t: TaskFacts, r: ReplicaFacts): FileChange[] {
-  const logs = new Set(r.logLikeFiles ?? []);
-  const ours = injected(t);
-  return r.changes.filter(
+  return keptFiles(r.changes, t.service, r.logLikeFiles ?? []);
+}
+
+/** Of a container's changes (`docker diff`), the files it kept: what persistentFiles() keeps. */
+export function keptFiles(
+  changes: FileChange[],
+  service: ServicePlan,
+  logLike: string[] = [],
+): FileChange[] {
+  const logs = new Set(logLike);
+  const ours = injected(service);
+  return changes.filter(
     (c) =>
       c.kind !== 'deleted' &&
-      !r.changes.some((o) => o !== c && o.path.startsWith(`${c.path}/`)) &&
+      !changes.some((o) => o !== c && o.path.startsWith(`${c.path}/`)) &&
       !TEMPORARY.test(c.path) &&
       !LOG_FILE.test(c.path) &&
       !logs.has(c.path) &&
       !ours.has(c.path),
   );
+}
+
+/**
+ * How a check judged the worker tasks, which serve no HTTP: one evidence line each, so a reader
+ * sees that a worker was judged, and on what.
+ */
+export function workerEvidence(f: Facts, how: string): string[] {
+  return f.tasks
+    .filter((t) => t.service.kind === 'worker')
+    .map((t) => `${t.service.name} is a worker (no HTTP): judged ${how}`);
 }
 
 /**
@@ -67,9 +87,9 @@ export function imageFailure(f: Facts, t: TaskFacts): string | undefined {
 }
 
 /** Files Rehearsal itself put into each replica (trust store, CA), and their folders. */
-export function injected(t: TaskFacts): Set<string> {
+export function injected(service: ServicePlan): Set<string> {
   const out = new Set<string>();
-  for (const f of t.service.files ?? [])
+  for (const f of service.files ?? [])
     for (let p = f.target; p.length > 1; p = p.slice(0, p.lastIndexOf('/')) || '/') out.add(p);
   return out;
 }

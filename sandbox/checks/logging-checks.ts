@@ -4,6 +4,7 @@ import {
   needsRunning,
   persistentFiles,
   replicasOf,
+  workerEvidence,
   type Check,
 } from './judging.js';
 
@@ -32,7 +33,7 @@ export const LOGGING_CHECKS: Record<string, Check> = {
       'Listed the files each replica created or changed (docker diff) after the load, looking for log files.';
     const waiting = needsRunning(f, did);
     if (waiting) return waiting;
-    const evidence: string[] = [];
+    const evidence: string[] = workerEvidence(f, 'by docker diff of its replicas');
     const problems: string[] = [];
     for (const [, r] of replicasOf(f)) {
       const logs = r.changes.filter(

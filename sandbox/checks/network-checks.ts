@@ -78,14 +78,14 @@ export const NETWORK_CHECKS: Record<string, Check> = {
 
   'offline-friendly'(f) {
     const did =
-      "Started each HTTP task again on an internal network (no route out of the host) with a fresh, empty database and the sandbox's own services, probed its health from inside that network, sent it one pass of its journeys (as chaos sends them), ran its smoke test there, and captured what it tried to reach.";
+      "Started each HTTP task again on an internal network (no route out of the host) with a fresh, empty database and the sandbox's own services (after running each initialization task there to completion), probed its health from inside that network, sent it one pass of its journeys (as chaos sends them), ran its smoke test there, and captured what it tried to reach.";
     const waiting = needsRunning(f, did);
     if (waiting) return waiting;
     const o = f.offline;
     if (!o) return finding('not-checked', did, [], 'the offline phase did not run');
     if (o.error) return finding('not-checked', did, [], o.error);
     const mine = o.tasks.filter((t) => f.tasks.some((x) => x.service.name === t.task));
-    if (mine.length === 0)
+    if (mine.length === 0 && !o.initialization?.length)
       return finding(
         'not-applicable',
         did,
@@ -94,6 +94,15 @@ export const NETWORK_CHECKS: Record<string, Check> = {
       );
     const evidence: string[] = [];
     const failed: string[] = [];
+    for (const i of o.initialization ?? []) {
+      evidence.push(
+        `initialization ${i.task}: exited ${i.exitCode} after ${(i.ms / 1000).toFixed(1)} s without a route out${i.output.length ? `; its last lines: ${i.output.slice(-3).join(' │ ').slice(0, 300)}` : ''}`,
+      );
+      if (i.timedOut || i.exitCode !== 0)
+        failed.push(
+          `initialization task ${i.task} ${i.timedOut ? 'did not finish' : `exited ${i.exitCode}`} without a route out: bundle what it downloads, or fetch it from the sandbox's database or services`,
+        );
+    }
     // A smoke test that fails online too is Programmatically verifiable's failure, not this one.
     const smokePassedOnline = (task: string) => {
       const online = f.tasks.find((x) => x.service.name === task)?.smoke;

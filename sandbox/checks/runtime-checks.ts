@@ -3,11 +3,13 @@ import {
   INIT_SHIM,
   MEMORY_SHARE,
   finding,
+  keptFiles,
   persistentFiles,
   mib,
   needsRunning,
   replicasOf,
   withoutProbes,
+  workerEvidence,
   type Check,
 } from './judging.js';
 import type { TaskFacts } from './facts/types.js';
@@ -31,7 +33,7 @@ function smokeFailureCause(t: TaskFacts, output: string[]): string | undefined {
 export const RUNTIME_CHECKS: Record<string, Check> = {
   ephemeral(f) {
     const did =
-      "Read each image's declared volumes and, after the load, listed every file the replicas wrote outside temporary directories (docker diff).";
+      "Read each image's declared volumes and, after the load, listed every file the replicas (and the initialization tasks) wrote outside temporary directories (docker diff).";
     const evidence: string[] = [];
     const problems: string[] = [];
     for (const t of f.tasks) {
@@ -39,8 +41,32 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
       if (vols.length > 0)
         problems.push(`${t.service.name}'s image declares VOLUME ${vols.join(', ')}`);
     }
+    // An initialization step's container is gone once it ran: what it kept there, nobody sees.
+    for (const i of f.initialization ?? []) {
+      if (i.changesError) {
+        evidence.push(
+          `initialization ${i.service.name}: its files could not be listed (${i.changesError})`,
+        );
+        continue;
+      }
+      if (i.container === undefined) continue;
+      const files = keptFiles(i.changes, i.service);
+      evidence.push(
+        `initialization ${i.service.name} (${i.container}): ${i.changes.length} change(s), ${files.length} outside temporary paths`,
+      );
+      if (files.length > 0)
+        problems.push(
+          `initialization task ${i.service.name} wrote ${files
+            .slice(0, 5)
+            .map((c) => c.path)
+            .join(
+              ', ',
+            )}${files.length > 5 ? ` and ${files.length - 5} more` : ''} to its own container's disk, which no web or worker replica sees and which is gone with it: load the data into the database`,
+        );
+    }
     const waiting = needsRunning(f, did);
     if (!waiting) {
+      evidence.push(...workerEvidence(f, 'by docker diff of its replicas'));
       for (const [t, r] of replicasOf(f)) {
         // Log files are Logging's finding, not a second one here (judging.ts).
         const files = persistentFiles(t, r);
@@ -132,6 +158,15 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
             .join(', ')})`,
         );
     }
+    for (const t of f.tasks.filter((x) => x.service.kind === 'worker')) {
+      evidence.push(
+        `${t.service.name} is a worker (no HTTP): judged by its replicas running at once: ${t.replicas.length}`,
+      );
+      if (t.replicas.length < 2)
+        failures.push(
+          `${t.service.name} ran ${t.replicas.length} replica(s); at least 2 must run at once`,
+        );
+    }
     if (evidence.length === 0) return finding('not-applicable', did, [], 'no task serves HTTP');
     return failures.length > 0
       ? finding('fail', did, evidence, failures.join('; '))
@@ -142,7 +177,7 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
     const did = 'Listed the processes of every replica (docker top) at start and after the load.';
     const waiting = needsRunning(f, did);
     if (waiting) return waiting;
-    const evidence: string[] = [];
+    const evidence: string[] = workerEvidence(f, 'by docker top of its replicas');
     const extra: string[] = [];
     for (const [t, r] of replicasOf(f)) {
       const most = r.processSamples
@@ -167,7 +202,10 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
   'compute-constrained'(f) {
     const did =
       "Compared each task's declared memory_maximum with the limit the engine enforced and the peak memory sampled under load; looked for OOM kills.";
-    const evidence: string[] = [];
+    const evidence: string[] = workerEvidence(
+      f,
+      'by the memory its replicas used against their limit',
+    );
     const problems: string[] = [];
     for (const c of causesFor(f.tasks, 'compute-constrained')) problems.push(c.text);
     for (const t of f.tasks) {
@@ -198,7 +236,7 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
     const did = `Stopped one replica of each task with SIGTERM and timed it against the ${f.stopBudgetSeconds} s budget of profile ${f.profile}.`;
     const waiting = needsRunning(f, did);
     if (waiting) return waiting;
-    const evidence: string[] = [];
+    const evidence: string[] = workerEvidence(f, 'by a SIGTERM timed on one of its replicas');
     const problems: string[] = [];
     const unknown: string[] = [];
     for (const t of f.tasks) {
@@ -230,8 +268,8 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
           `${t.stop.replica} took ${(t.stop.ms / 1000).toFixed(1)} s to exit after SIGTERM, over the ${f.stopBudgetSeconds} s budget`,
         );
     }
-    if (evidence.length === 0)
-      return finding('not-checked', did, [], 'no replica was left to stop');
+    if (!f.tasks.some((t) => t.stop))
+      return finding('not-checked', did, evidence, 'no replica was left to stop');
     if (problems.length === 0 && unknown.length > 0)
       return finding(
         'not-checked',
@@ -259,6 +297,13 @@ export const RUNTIME_CHECKS: Record<string, Check> = {
         t.image?.healthcheck && t.image.healthcheck[0] !== 'NONE'
           ? `HEALTHCHECK ${t.image.healthcheck.slice(1).join(' ').slice(0, 80)}`
           : undefined;
+      if (t.service.kind === 'worker') {
+        // A worker has no port: its own health check, else "running and not restarting".
+        evidence.push(
+          `${t.service.name} is a worker (no HTTP): ${own ?? 'no HEALTHCHECK of its own'}; judged healthy ${own ? 'by it' : 'while running and not restarting'}`,
+        );
+        continue;
+      }
       evidence.push(`${t.service.name}: ${[probe, own].filter(Boolean).join('; ') || 'none'}`);
       if (!own && (!t.service.probe || t.service.probe.path === '/')) missing.push(t.service.name);
     }

@@ -9,7 +9,15 @@ import { allCauses, CAUSE_REQUIREMENT, causesFor } from './startup-causes.js';
 export const STARTUP_CHECKS: Record<string, Check> = {
   'self-bootstrapped'(f) {
     const did = `Started the sandbox from nothing (an empty database) and waited, without intervention, for every replica to be healthy (budget ${f.bootstrapBudgetMs / 1000} s).`;
-    const evidence = [`healthy after ${(f.bootstrap.ms / 1000).toFixed(1)} s`];
+    const evidence = [
+      `healthy after ${(f.bootstrap.ms / 1000).toFixed(1)} s`,
+      // Initialization runs inside bootstrapping, before the web and worker tasks start.
+      ...(f.initialization ?? []).map((i) =>
+        i.exitCode === undefined
+          ? `initialization ${i.service.name}: did not run`
+          : `initialization ${i.service.name}: exited ${i.exitCode}${i.ms ? ` after ${(i.ms / 1000).toFixed(1)} s` : ' (completed in an earlier run)'}`,
+      ),
+    ];
     if (!f.bootstrap.ok) {
       const mine = causesFor(f.tasks, 'self-bootstrapped');
       const lines = f.tasks.flatMap((t) =>
@@ -43,7 +51,7 @@ export const STARTUP_CHECKS: Record<string, Check> = {
       return finding(
         'fail',
         did,
-        [f.bootstrap.error ?? 'not healthy'],
+        [f.bootstrap.error ?? 'not healthy', ...evidence.slice(1)],
         `the sandbox did not become healthy by itself: ${f.bootstrap.error ?? 'unknown'}`,
       );
     }

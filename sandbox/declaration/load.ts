@@ -9,6 +9,8 @@ import { readMarketplace } from './marketplace.js';
 import { mergeOverlay } from './merge.js';
 import { checkOfficialSchema } from './official-schema.js';
 import { readOverlay } from './overlay.js';
+import { TASK_EXAMPLE } from './overlay-schema.js';
+import { respell } from './spelling.js';
 import { Problems } from './problems.js';
 
 export interface LoadOptions {
@@ -45,11 +47,14 @@ export async function loadDeclaration(opts: LoadOptions): Promise<LoadedDeclarat
 
   // The overlay goes first: its profile and configuration choice shape the declaration's checks.
   const parsed = readOverlay(overlayFile, overlayInput?.text, problems);
-  const source =
+  const parsedJson =
     declInput.text !== undefined ? parseJsonSource(file, declInput.text, problems) : undefined;
-  const fields = source && new Fields(source, problems);
+  // Fields spelled as an earlier ballot spells them are read in their current spelling.
+  const source =
+    parsedJson?.value !== undefined ? respell(parsedJson.value, parsedJson, problems) : undefined;
+  const fields = source && new Fields(source.source, problems);
   const content =
-    source?.value !== undefined && fields
+    source !== undefined && fields
       ? readMarketplace(source.value, fields, {
           profile: parsed.overlay.profile,
           fallbackName: path.basename(path.dirname(file)),
@@ -67,13 +72,17 @@ export async function loadDeclaration(opts: LoadOptions): Promise<LoadedDeclarat
     content !== undefined &&
     source !== undefined &&
     !problems.list.some((p) => p.severity === 'error' && p.location.file === file);
-  if (content && source) checkOfficialSchema(source.value, content.shape, source, problems);
+  if (content && source) checkOfficialSchema(source.value, content.shape, source.source, problems);
 
   // Cross-file checks only make sense on two sound files; otherwise they echo earlier errors.
   const merged =
     declarationSound && parsed.usable && source
-      ? mergeOverlay(content, source, parsed, problems)
+      ? mergeOverlay(content, source.source, parsed, problems)
       : undefined;
+  // Overlay hints give an example task: this declaration's own, never a made-up one.
+  const example = content?.tasks[0]?.name;
+  if (example !== undefined)
+    for (const p of problems.list) p.hint &&= p.hint.replaceAll(TASK_EXAMPLE, example);
 
   const ordered = problems.sorted([file, ...(overlayFile ? [overlayFile] : [])]);
   if (ordered.some((p) => p.severity === 'error') || !content || !merged) {

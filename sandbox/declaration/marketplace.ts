@@ -1,7 +1,8 @@
 import type { SourceLocation } from '../errors.js';
-import type { Declaration, ProfileName, ProductDeclaration } from './types.js';
+import type { Declaration, ProfileName, ProductDeclaration, TaskDeclaration } from './types.js';
 import { Fields, isObject, type JsonObject } from './fields.js';
-import { taskNames } from './names.js';
+import { imageReference } from './image-ref.js';
+import { slugify, taskNames } from './names.js';
 import { describe, join } from './pointer.js';
 import { readTask } from './task.js';
 
@@ -46,16 +47,7 @@ export function readMarketplace(
     });
     return obj ? [readTask(obj, ptr, fields, options.profile)] : [];
   });
-  const ids = new Set<string>();
-  for (const t of tasks) {
-    if (t.id !== '' && ids.has(t.id))
-      problems.error(
-        source.at(join(t.location.pointer, 'id')),
-        `task id "${t.id}" is used twice`,
-        'give every task its own id',
-      );
-    ids.add(t.id);
-  }
+  giveIds(tasks, fields);
   const names = taskNames(tasks.map((t) => t.label));
   return {
     shape: chosen.shape,
@@ -101,7 +93,7 @@ function readProduct(doc: JsonObject, fields: Fields, fallbackName: string): Pro
   return {
     name: name ?? fallbackName,
     ...(uuid !== undefined ? { uuid } : {}),
-    ...(image !== undefined ? { image } : {}),
+    ...(image !== undefined ? { image: imageReference(image, registry) } : {}),
     ...(registry !== undefined ? { registry } : {}),
   };
 }
@@ -211,4 +203,43 @@ function chooseTaskList(
     'add "configuration": [{ "default": true, "task": [{ "id": ..., "label": ... }] }]',
   );
   return undefined;
+}
+
+/**
+ * Each task without an `id` gets the slug of its label (earlier-ballot files have none); ids
+ * must be unique, and two tasks without ids whose labels give one slug are named, both lines.
+ */
+function giveIds(tasks: TaskDeclaration[], fields: Fields): void {
+  const { problems, source } = fields;
+  const taken = new Map<string, TaskDeclaration>();
+  tasks.forEach((t, i) => {
+    if (t.idFromLabel && t.label.trim() !== '') t.id = slugify(t.label) || `task-${i + 1}`;
+  });
+  for (const t of tasks) {
+    if (t.id === '') continue;
+    const first = taken.get(t.id);
+    if (!first) {
+      taken.set(t.id, t);
+      continue;
+    }
+    if (!t.idFromLabel && !first.idFromLabel) {
+      problems.error(
+        source.at(join(t.location.pointer, 'id')),
+        `task id "${t.id}" is used twice (lines ${first.location.line} and ${t.location.line})`,
+        'give every task its own id',
+      );
+      continue;
+    }
+    const both = [first, t]
+      .map(
+        (x) =>
+          `"${x.label}" at line ${x.location.line}${x.idFromLabel ? ' (no id)' : ` (id "${x.id}")`}`,
+      )
+      .join(' and ');
+    problems.error(
+      source.at(t.location.pointer),
+      `two tasks would have the id "${t.id}": ${both}`,
+      `give one of them its own "id", e.g. "id": "${t.id}-2", or another label`,
+    );
+  }
 }

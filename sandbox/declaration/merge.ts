@@ -1,5 +1,6 @@
 import type { Overlay, TaskDeclaration, TaskOverlay } from './types.js';
 import type { MarketplaceContent } from './marketplace.js';
+import { decideKind } from './kind.js';
 import type { ParsedOverlay } from './overlay.js';
 import { join } from './pointer.js';
 import type { Problems, Source } from './problems.js';
@@ -34,23 +35,28 @@ export function mergeOverlay(
     const hit = entries.get(i);
     const merged = mergeOne(overlay.defaults, hit?.entry, task);
     taskOverlays[task.name] = merged;
+    // The kind is decided again with the overlay's `kind:`, by the same rule.
+    const decided = decideKind(task, merged.kind);
+    task.kind = decided.kind;
+    task.kindReason = decided.reason;
     if (!ov) return;
     // A setting's problem is reported where it was written: the task's entry or the defaults.
     const origin = (has: boolean, ...tokens: string[]) =>
       has && hit ? join('/tasks', hit.key, ...tokens) : join('', ...tokens);
     checkTask(task, merged, hit?.entry, origin, ov, problems);
+    checkKind(task, merged, hit?.entry, origin, ov, problems);
   });
   if (ov) checkDefaults(overlay, decl.tasks, ov, problems);
 
   if (decl.product.image === undefined) {
     const missing = tasks
-      .filter((t) => taskOverlays[t.name]?.image === undefined)
+      .filter((t) => t.image === undefined && taskOverlays[t.name]?.image === undefined)
       .map((t) => t.name);
     if (missing.length > 0) {
       problems.error(
         declSource.at('/product/build/binary/image'),
-        `no image: neither product.build.binary.image nor rehearsal.yaml names one for ${missing.join(', ')}`,
-        'add "image" under product.build.binary in marketplace.json, or "image: vendor/image:tag" in rehearsal.yaml',
+        `no image: neither product.build.binary.image, the task, nor rehearsal.yaml names one for ${missing.join(', ')}`,
+        `add "image" under product.build.binary in marketplace.json, or "image: vendor/image:tag" under tasks.${missing[0]} in rehearsal.yaml`,
       );
     }
   }
@@ -183,6 +189,43 @@ function checkTask(
         "check the spelling against the declaration's environment keys",
       );
   }
+}
+
+/** What the overlay's `kind:` asks for must fit what the declaration gives the task. */
+function checkKind(
+  task: TaskDeclaration,
+  merged: TaskOverlay,
+  entry: Entry | undefined,
+  origin: (has: boolean, ...tokens: string[]) => string,
+  ov: Source,
+  problems: Problems,
+): void {
+  if (merged.kind === undefined) return;
+  const at = ov.at(origin(entry?.kind !== undefined, 'kind'));
+  if (merged.kind === 'web' && task.ports.length === 0)
+    problems.error(
+      at,
+      `task ${task.name} is kind: web but declares no ports`,
+      `declare the port it serves HTTP on in "ports" in marketplace.json, or use kind: worker`,
+    );
+  if (merged.kind === 'cron' && task.cron === undefined)
+    problems.error(
+      at,
+      `task ${task.name} is kind: cron but declares no "cron" schedule`,
+      'add "cron": "0 * * * *" (its schedule) to the task in marketplace.json',
+    );
+  if (merged.kind !== 'cron' && task.cron !== undefined)
+    problems.warn(
+      at,
+      `task ${task.name} is kind: ${merged.kind}; its schedule "${task.cron}" is not used`,
+      'remove "cron" from the task, or the kind: line',
+    );
+  if ((merged.kind === 'worker' || merged.kind === 'initialization') && task.ports.length > 0)
+    problems.warn(
+      at,
+      `task ${task.name} is kind: ${merged.kind}; its ports ${task.ports.join(', ')} are not published or routed`,
+      'a task that serves HTTP is kind: web',
+    );
 }
 
 /** Top-level bind/env keys apply to many tasks; they are wrong only if no task declares them. */

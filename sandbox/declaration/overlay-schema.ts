@@ -3,6 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
 import { describe, join } from './pointer.js';
 import type { Problems, Source } from './problems.js';
+import { TASK_KINDS } from './kind.js';
 import { mapping, path } from './schema-parts.js';
 import { TRAFFIC_SCHEMA } from './traffic-schema.js';
 
@@ -24,6 +25,8 @@ export const BINDING_SOURCES = [
 ] as const;
 export const DATABASE_KINDS = ['postgres', 'mariadb', 'redis', 'none'] as const;
 export const PROFILES = ['hspc-2016', 'hl7-hsp-r2'] as const;
+/** Stands for a task of the declaration in hints; load.ts puts the declaration's first task's name in. */
+export const TASK_EXAMPLE = '<task>';
 const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 const DNS = '^[a-z][a-z0-9-]{0,39}$';
 
@@ -75,6 +78,10 @@ const taskSettings = {
     hint: 'quote the value: environment values are strings, e.g. PORT: "8080"',
   }),
   sso: { type: 'boolean', hint: 'write true or false' },
+  kind: {
+    enum: TASK_KINDS,
+    hint: `use one of ${TASK_KINDS.join(', ')}: web serves HTTP on its ports, a worker runs without ports, initialization runs once before the others, cron on its schedule`,
+  },
   traffic: TRAFFIC_SCHEMA,
 };
 
@@ -105,7 +112,7 @@ export const OVERLAY_SCHEMA = {
     tasks: {
       type: 'object',
       hint: 'write tasks as a mapping: tasks: { <task id, label or name>: { replicas: 2 } }',
-      additionalProperties: mapping('patient-api: { replicas: 2 }', {
+      additionalProperties: mapping(`${TASK_EXAMPLE}: { replicas: 2 }`, {
         ...taskSettings,
         name: dnsLabel,
       }),

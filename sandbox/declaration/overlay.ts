@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../errors.js';
-import type { BindingSource, DatabaseKind, Overlay, TaskOverlay } from './types.js';
+import type { BindingSource, DatabaseKind, Overlay, TaskKind, TaskOverlay } from './types.js';
+import { TASK_KINDS } from './kind.js';
 import { isObject, type JsonObject } from './fields.js';
 import { BINDING_SOURCES, checkOverlaySchema, DATABASE_KINDS, PROFILES } from './overlay-schema.js';
 import { join } from './pointer.js';
@@ -154,6 +155,8 @@ function taskOverlay(m: JsonObject): TaskOverlay {
   const loginPath = str(login['path'], startsWithSlash);
   if (loginPath !== undefined) out.loginPath = loginPath;
   if (typeof m['sso'] === 'boolean') out.sso = m['sso'];
+  const kind = oneOf<TaskKind>(m['kind'], TASK_KINDS);
+  if (kind !== undefined) out.kind = kind;
   if (isObject(m['bind'])) {
     const bind: Record<string, BindingSource> = {};
     for (const [k, v] of Object.entries(m['bind'])) {

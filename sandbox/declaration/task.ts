@@ -2,6 +2,8 @@ import type { ProfileName, TaskDeclaration } from './types.js';
 import { parseCron } from './cron.js';
 import { readEnvironment } from './environment.js';
 import { Fields, type JsonObject } from './fields.js';
+import { decideKind } from './kind.js';
+import { slugify } from './names.js';
 import { join } from './pointer.js';
 
 export const TASK_FIELDS = [
@@ -16,6 +18,7 @@ export const TASK_FIELDS = [
   'ports',
   'cron',
   'environment',
+  'image',
 ] as const;
 
 /**
@@ -31,6 +34,7 @@ export function readTask(
 ): TaskDeclaration {
   fields.unknownFields(task, ptr, TASK_FIELDS, 'a task');
   const { id, label, configurationId } = readNames(task, ptr, fields);
+  const image = readImage(task, ptr, fields);
   const { memoryMinimumMiB, memoryMaximumMiB } = readMemory(task, ptr, fields);
   const { instancesMinimum, instancesMaximum } = readInstances(task, ptr, fields);
   const options = readOptions(task, ptr, fields);
@@ -44,10 +48,15 @@ export function readTask(
     ? readEnvironment(envList, join(ptr, 'environment'), fields, profile)
     : [];
 
+  const kind = decideKind({ cron, ports, options, label: label ?? '' });
   return {
     id: id ?? '',
+    ...(id === undefined ? { idFromLabel: true as const } : {}),
     label: label ?? '',
+    kind: kind.kind,
+    kindReason: kind.reason,
     name: '',
+    ...(image !== undefined ? { image } : {}),
     ...(configurationId !== undefined ? { configurationId } : {}),
     ...(memoryMinimumMiB !== undefined ? { memoryMinimumMiB } : {}),
     ...(memoryMaximumMiB !== undefined ? { memoryMaximumMiB } : {}),
@@ -61,26 +70,34 @@ export function readTask(
   };
 }
 
-/** `id` and `label` (required, non-empty) and `configuration_id`. */
+/**
+ * `label` (required, non-empty), `id` (optional: a task without one is given the slug of its
+ * label once all tasks are read) and `configuration_id`. Hints name the task's own values.
+ */
 function readNames(task: JsonObject, ptr: string, fields: Fields) {
   const { problems, source } = fields;
-  const text = (key: string, example: string) =>
+  const own = (key: string) => (typeof task[key] === 'string' ? task[key].trim() : '');
+  const exampleLabel = own('label') || own('id') || 'Web';
+  const exampleId = slugify(exampleLabel) || 'web';
+  const text = (key: string, example: string, required: boolean) =>
     fields.get(task, ptr, key, 'string', {
       expected: 'a non-empty string',
       hint: `write it as a string, e.g. "${key}": "${example}"`,
-      requiredHint: `add "${key}": "${example}" to the task`,
+      ...(required ? { requiredHint: `add "${key}": "${example}" to the task` } : {}),
     });
-  const id = text('id', 'patient-api');
-  const label = text('label', 'Patient API');
-  for (const [key, value] of [
-    ['id', id],
-    ['label', label],
+  const id = text('id', exampleId, false);
+  const label = text('label', exampleLabel, true);
+  for (const [key, value, example] of [
+    ['id', id, exampleId],
+    ['label', label, exampleLabel],
   ] as const) {
     if (value !== undefined && value.trim() === '')
       problems.error(
         source.at(join(ptr, key)),
         `"${key}" is empty`,
-        `give the task a non-empty ${key}`,
+        key === 'id'
+          ? `give the task an id, e.g. "id": "${example}", or leave "id" out to use the slug of its label`
+          : `give the task a label, e.g. "label": "${example}"`,
       );
   }
   const configurationId = fields.get(task, ptr, 'configuration_id', 'string', {
@@ -88,6 +105,15 @@ function readNames(task: JsonObject, ptr: string, fields: Fields) {
     hint: 'write the configuration id as a string',
   });
   return { id, label, configurationId };
+}
+
+/** `image`: an earlier ballot may name each task's image; else the product's is used. */
+function readImage(task: JsonObject, ptr: string, fields: Fields): string | undefined {
+  const image = fields.get(task, ptr, 'image', 'string', {
+    expected: 'an image reference',
+    hint: 'write the image as a string, e.g. "image": "vendor/app:1.0"',
+  });
+  return image?.trim() === '' ? undefined : image;
 }
 
 /** `memory_minimum` and `memory_maximum` in MiB, each at least 1, the minimum not above the maximum. */

@@ -36,10 +36,26 @@ export interface EnvVarDeclaration {
   location: SourceLocation;
 }
 
+/**
+ * What a task is, which decides how it is planned, run, judged and shown (sandbox/declaration/
+ * kind.ts decides it, nowhere else): `web` serves HTTP on its ports behind the edge; `worker` runs
+ * as replicas with no port; `initialization` runs to completion before the web and worker tasks
+ * start; `cron` runs on its schedule.
+ */
+export type TaskKind = 'web' | 'worker' | 'initialization' | 'cron';
+
 /** One `configuration[].task` (or earlier-ballot `tasks[]`) entry, normalised. */
 export interface TaskDeclaration {
+  /** As declared, else the slug of the label (`idFromLabel`). */
   id: string;
+  /** True when the file gave no `id` and it was derived from the label. */
+  idFromLabel?: true;
   label: string;
+  kind: TaskKind;
+  /** Why it is that kind, for `validate` and the README's rules: "it declares ports". */
+  kindReason: string;
+  /** The task's own image (earlier ballot); else the product's. */
+  image?: string;
   /** DNS-safe service name: the overlay's `name`, else a slug of the label (unique per file). */
   name: string;
   configurationId?: string;
@@ -83,6 +99,8 @@ export interface Declaration {
 export interface TaskOverlay {
   name?: string;
   image?: string;
+  /** Overrides the kind decided from the declaration's fields. */
+  kind?: TaskKind;
   replicas?: number;
   /** HTTP path the sandbox probes for health, e.g. `/health`. Default `/`. */
   healthPath?: string;

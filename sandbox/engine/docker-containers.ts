@@ -106,5 +106,6 @@ export function detailsFrom(c: Docker.ContainerInspectInfo): ContainerDetails {
       .filter(Boolean),
     networks: Object.keys(c.NetworkSettings.Networks ?? {}),
     restartCount: c.RestartCount,
+    ...(c.Config.Healthcheck?.Test?.length ? { healthcheckTest: c.Config.Healthcheck.Test } : {}),
   };
 }

@@ -207,6 +207,8 @@ export interface ContainerDetails extends ContainerSummary {
   /** The names of the networks it is attached to. */
   networks?: string[];
   restartCount: number;
+  /** Its health check's test (the image's, unless the container was given one): `CMD …`. */
+  healthcheckTest?: string[];
 }
 
 export interface LogOptions {

@@ -11,15 +11,17 @@ import { portablePlan } from './portable.js';
  */
 export function deployKeys(s: ServicePlan): Record<string, unknown> {
   const order = s.role === 'database' ? 'stop-first' : 'start-first';
+  // A cron run and an initialization run are one-offs: not restarted when they exit.
+  const oneOff = s.role === 'cron' || s.role === 'init';
   return {
     ...(s.role === 'cron' ? {} : { replicas: s.replicas }),
     ...(s.memoryBytes !== undefined
       ? { resources: { limits: { memory: `${Math.round(s.memoryBytes / 1024 / 1024)}M` } } }
       : {}),
-    // A cron run is a one-off: it is not restarted when it exits.
-    restart_policy:
-      s.role === 'cron' ? { condition: 'none' } : { condition: 'any', delay: '5s', window: '30s' },
-    ...(s.role === 'cron'
+    restart_policy: oneOff
+      ? { condition: 'none' }
+      : { condition: 'any', delay: '5s', window: '30s' },
+    ...(oneOff
       ? {}
       : {
           update_config: {

@@ -12,7 +12,7 @@ export function portablePlan(plan: Plan): Plan {
   const trustVars = new Set(Object.keys(trustInjection().environment));
   // Only the declared tasks and their database: the edge and any other sandbox helper stay home.
   const kept = plan.services.filter(
-    (s) => s.role === 'task' || s.role === 'cron' || s.role === 'database',
+    (s) => s.role === 'task' || s.role === 'init' || s.role === 'cron' || s.role === 'database',
   );
   const names = new Set(kept.map((s) => s.name));
   const fromIdp = sandboxIdpValue(plan);

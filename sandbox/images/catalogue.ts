@@ -98,6 +98,7 @@ export function referenceServiceImage(mode: ImageMode): ImageRef {
         'templates/reference-service/Dockerfile',
         'dist/reference-service/server.mjs',
         'templates/reference-service/smoke.mjs',
+        'templates/reference-service/healthcheck.sh',
       ],
       buildArgs: { NODE_IMAGE: nodeImage(mode) },
     },

@@ -87,7 +87,7 @@ export function planCollector(
     literal: (task: string, key: string) => boolean;
   },
 ): ServicePlan | undefined {
-  const tasks = services.filter((s) => s.role === 'task' || s.role === 'cron');
+  const tasks = services.filter((s) => s.role === 'task' || s.role === 'init' || s.role === 'cron');
   const wanted = tasks.map((t) => [t, collectorVariables(loaded, t.name, ctx.always)] as const);
   if (!wanted.some(([, vars]) => Object.keys(vars).length > 0)) return undefined;
   let collector = services.find((s) => s.name === COLLECTOR_SERVICE);

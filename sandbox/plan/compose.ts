@@ -110,8 +110,14 @@ function composeService(
   }
   if (s.role !== 'cron') out.deploy = deploy;
   if (s.dependsOn.length > 0) {
+    const roleOf = (name: string) => plan.services.find((x) => x.name === name)?.role;
     out.depends_on = Object.fromEntries(
-      s.dependsOn.map((d) => [d, { condition: 'service_healthy' }]),
+      s.dependsOn.map((d) => [
+        d,
+        {
+          condition: roleOf(d) === 'init' ? 'service_completed_successfully' : 'service_healthy',
+        },
+      ]),
     );
   }
   // Rehearsal probes the health path from the host; a compose run asks inside the container.
@@ -126,6 +132,7 @@ function composeService(
     out['x-rehearsal-cron'] = s.cron;
   }
   if (s.probe) out['x-rehearsal-health'] = { port: s.probe.port, path: s.probe.path };
+  if (s.kind) out['x-rehearsal-kind'] = s.kind;
   return out;
 }
 

@@ -4,6 +4,7 @@ import type {
   LoadedDeclaration,
   ProfileName,
   TaskDeclaration,
+  TaskKind,
   TaskOverlay,
 } from '../declaration/types.js';
 import { UserError } from '../errors.js';
@@ -96,11 +97,14 @@ export function createPlan(loaded: LoadedDeclaration, options: PlanOptions): Pla
   for (const { tokenName } of scim)
     secrets[tokenName] = options.secrets?.[tokenName] ?? randomSecret();
   const trust = trustInjection();
+  const inits = tasks.filter((t) => t.role === 'init').map((t) => t.name);
   for (const t of tasks) {
     // Every service trusts the sandbox's CA, and reaches the edge before it needs it.
     t.files = [...trust.files];
     t.environment = { ...trust.environment, ...t.environment };
     if (edge) t.dependsOn = [...t.dependsOn, edge.service.name];
+    // Web and worker tasks start once every initialization task has completed.
+    if (t.role === 'task') t.dependsOn = [...t.dependsOn, ...inits];
     services.push(t);
   }
   // The trace collector, when a task's variables ask for it (the check adds it always).
@@ -155,23 +159,27 @@ interface TaskContext {
 
 function planTask(task: TaskDeclaration, o: TaskOverlay, ctx: TaskContext): ServicePlan {
   const { options, loaded } = ctx;
-  const imageTag = o.image ?? loaded.declaration.product.image;
+  const imageTag = o.image ?? task.image ?? loaded.declaration.product.image;
   if (!imageTag) {
     throw new UserError(`task "${task.label}" has no image`, {
       hint: 'Set product.build.binary.image in marketplace.json, or `image:` in rehearsal.yaml.',
     });
   }
-  const isCron = task.cron !== undefined;
+  const { kind } = task;
+  const role = ROLE[kind];
+  const web = kind === 'web';
   const httpPort = o.httpPort ?? task.ports[0];
   return {
     name: task.name,
-    role: isCron ? 'cron' : 'task',
+    role,
+    kind,
     taskId: task.id,
     label: task.label,
     image: knownBuild(imageTag, options.imageMode) ?? { tag: imageTag },
     ...(task.options.length > 0 ? { command: task.options.map(composeLiteral) } : {}),
     environment: planEnvironment(task, o, ctx),
-    replicas: isCron ? 0 : replicasFor(task, o, ctx),
+    // An initialization task runs once per `up`; a cron task on its schedule; both as one-offs.
+    replicas: role === 'task' ? replicasFor(task, o, ctx) : role === 'init' ? 1 : 0,
     instancesMinimum: task.instancesMinimum,
     ...(task.instancesMaximum !== undefined ? { instancesMaximum: task.instancesMaximum } : {}),
     ...(task.memoryMaximumMiB !== undefined
@@ -180,17 +188,25 @@ function planTask(task: TaskDeclaration, o: TaskOverlay, ctx: TaskContext): Serv
     ...(task.memoryMinimumMiB !== undefined
       ? { memoryRequestBytes: Math.round(task.memoryMinimumMiB * 1024 * 1024) }
       : {}),
-    ports: isCron ? [] : task.ports,
-    ...(httpPort !== undefined && !isCron
+    // Only a web task's ports are published and routed; a worker has none to probe.
+    ports: web ? task.ports : [],
+    ...(httpPort !== undefined && web
       ? { probe: { port: httpPort, path: o.healthPath ?? '/' } }
       : {}),
     volumes: [],
     dependsOn: ctx.db ? ['database'] : [],
     aliases: [],
     stopGraceSeconds: STOP_BUDGET_SECONDS[loaded.overlay.profile],
-    ...(isCron ? { cron: task.cron } : {}),
+    ...(kind === 'cron' ? { cron: task.cron } : {}),
   };
 }
+
+const ROLE: Record<TaskKind, ServicePlan['role']> = {
+  web: 'task',
+  worker: 'task',
+  initialization: 'init',
+  cron: 'cron',
+};
 
 function replicasFor(task: TaskDeclaration, o: TaskOverlay, ctx: TaskContext): number {
   const min = task.instancesMinimum;

@@ -1,4 +1,4 @@
-import type { DatabaseKind, ProfileName } from '../declaration/types.js';
+import type { DatabaseKind, ProfileName, TaskKind } from '../declaration/types.js';
 import type { ImageRef } from '../images/catalogue.js';
 import type { IdpPlan } from './idp.js';
 import type { ScimPlan } from './scim.js';
@@ -25,8 +25,14 @@ export interface HttpProbePlan {
  */
 export interface ServicePlan {
   name: string;
-  role: 'task' | 'cron' | 'database' | 'proxy' | 'idp' | 'collector';
-  /** The declaration's task id (tasks and cron tasks only). */
+  /**
+   * `task`: long-running replicas, supervised, scaled and faulted (web and worker tasks);
+   * `init`: an initialization task, run to completion before them; `cron`: on its schedule.
+   */
+  role: 'task' | 'init' | 'cron' | 'database' | 'proxy' | 'idp' | 'collector';
+  /** The declared task's kind (declared tasks only), as sandbox/declaration/kind.ts decided it. */
+  kind?: TaskKind;
+  /** The declaration's task id (declared tasks only). */
   taskId?: string;
   label?: string;
   image: ImageRef;

@@ -56,6 +56,13 @@ export async function readHealth(
       details,
     };
   }
+  if (service.kind === 'worker') {
+    // Docker runs the image's check once per interval (often 30 s): until it has, Rehearsal runs
+    // the same check itself, as it probes a web task's health path itself.
+    if (details.health === 'starting' && details.healthcheckTest)
+      return ownCheckNow(engine, details, details.healthcheckTest);
+    return workerHealth(details, Date.now());
+  }
   if (service.healthcheck && details.health !== 'healthy') {
     return { health: 'starting', detail: `Docker health check ${details.health}`, details };
   }
@@ -67,6 +74,55 @@ export async function readHealth(
   if (signal?.aborted) throw new AbortedError();
   const ok = probe.status !== undefined && probe.status >= 200 && probe.status < 400;
   return { health: ok ? 'healthy' : 'starting', detail: probe.detail, details };
+}
+
+/** How long a worker without a health check of its own must run before it counts as healthy. */
+export const WORKER_SETTLE_MS = 2000;
+
+/**
+ * A worker serves no port to probe: its image's own health check decides when it has one, else
+ * "running and not restarting" — running for WORKER_SETTLE_MS without a restart, so one that
+ * crashes as it starts is seen stopped rather than healthy.
+ */
+export function workerHealth(details: ContainerDetails, now: number): HealthReading {
+  if (details.health !== 'none')
+    return {
+      health: details.health === 'healthy' ? 'healthy' : 'starting',
+      detail: `its own health check: ${details.health}`,
+      details,
+    };
+  const since = details.startedAt ? Date.parse(details.startedAt) : Number.NaN;
+  const ranMs = Number.isNaN(since) ? WORKER_SETTLE_MS : now - since;
+  if (ranMs < WORKER_SETTLE_MS || details.restartCount > 0)
+    return {
+      health: 'starting',
+      detail: `running ${(Math.max(0, ranMs) / 1000).toFixed(1)} s${details.restartCount > 0 ? `, restarted ${details.restartCount}×` : ''}`,
+      details,
+    };
+  return {
+    health: 'healthy',
+    detail: 'running and not restarting (no health check of its own)',
+    details,
+  };
+}
+
+/** Runs a container's own health check test now (`docker exec`): exit 0 is healthy. */
+async function ownCheckNow(
+  engine: Engine,
+  details: ContainerDetails,
+  test: string[],
+): Promise<HealthReading> {
+  const [form, ...rest] = test;
+  const command = form === 'CMD-SHELL' ? ['sh', '-c', rest.join(' ')] : form === 'CMD' ? rest : [];
+  if (command.length === 0) return workerHealth({ ...details, health: 'none' }, Date.now());
+  const r = await engine
+    .exec(details.id, command, 5000)
+    .catch((err: Error) => ({ exitCode: -1, output: [err.message] }));
+  return {
+    health: r.exitCode === 0 ? 'healthy' : 'starting',
+    detail: `its own health check, run now: ${r.exitCode === 0 ? 'passed' : `exit ${r.exitCode}`}`,
+    details,
+  };
 }
 
 export interface WaitOptions {

@@ -55,7 +55,9 @@ export async function scale(
       emit(healthyEvent(s.name, r, ms));
     }),
   );
-  const admin = removing.length > 0 ? await edgeAdmin(plan, engine) : undefined;
+  // Only a task behind the edge is drained there first; a worker takes no requests.
+  const routed = plan.proxy?.routes.some((r) => r.service === s.name) ?? false;
+  const admin = removing.length > 0 && routed ? await edgeAdmin(plan, engine) : undefined;
   for (const r of removing) {
     const ip = admin ? (await engine.inspectContainer(r.id)).ipAddress : undefined;
     if (admin && ip) await drainAtEdge(admin, s.name, ip);

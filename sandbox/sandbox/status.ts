@@ -6,6 +6,8 @@ import { listReplicas, SWARM_TASK_NAME } from './replicas.js';
 export interface ReplicaStatus {
   service: string;
   role: string;
+  /** web, worker, initialization or cron: a declared task's kind. */
+  kind?: string;
   replica: number;
   container: string;
   state: string;
@@ -25,6 +27,7 @@ export interface SandboxStatus {
   services: {
     name: string;
     role: string;
+    kind?: string;
     desired: number;
     running: number;
     healthy: number;
@@ -49,6 +52,7 @@ export async function status(
       const base = {
         service: r.service,
         role: service?.role ?? 'unknown',
+        ...(service?.kind ? { kind: service.kind } : {}),
         replica: r.number,
         container: r.name,
       };
@@ -71,7 +75,11 @@ export async function status(
           ...base,
           state: h.details.state,
           health: h.health,
-          detail: h.detail,
+          // An initialization task's container stays after it ran: say how it ended.
+          detail:
+            service.role === 'init' && h.health === 'stopped'
+              ? `${h.details.exitCode === 0 ? 'completed' : 'failed'}: ${h.detail}`
+              : h.detail,
           ...(h.details.startedAt && h.details.state === 'running'
             ? {
                 uptimeSeconds: Math.max(
@@ -104,6 +112,7 @@ export async function status(
     services: plan.services.map((s) => ({
       name: s.name,
       role: s.role,
+      ...(s.kind ? { kind: s.kind } : {}),
       desired: s.replicas,
       running: rows.filter((r) => r.service === s.name && r.state === 'running').length,
       healthy: rows.filter((r) => r.service === s.name && r.health === 'healthy').length,

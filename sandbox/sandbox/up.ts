@@ -16,6 +16,7 @@ import {
   replicaSpec,
   type Replica,
 } from './replicas.js';
+import { runInitialization } from './initialization.js';
 import { repairSandbox } from './repair.js';
 import { writeDesired, writeState } from './state.js';
 
@@ -68,6 +69,10 @@ export async function up(plan: Plan, options: UpOptions): Promise<void> {
   for (const s of orderByDependencies(plan.services)) {
     if (s.role === 'cron') continue;
     checkAborted(signal);
+    if (s.role === 'init') {
+      await runInitialization(plan, s, { engine, emit, ...(signal ? { signal } : {}) });
+      continue;
+    }
     desired[s.name] = await converge(plan, s, options, {
       ...(repaired.desired?.[s.name] !== undefined ? { count: repaired.desired[s.name] } : {}),
       keepPaused: Boolean(repaired.busy),
@@ -97,7 +102,12 @@ export async function prepareState(plan: Plan, emit: Emit): Promise<void> {
   emit({
     type: 'plan.ready',
     sandboxId: plan.sandboxId,
-    services: plan.services.map((s) => ({ name: s.name, role: s.role, replicas: s.replicas })),
+    services: plan.services.map((s) => ({
+      name: s.name,
+      role: s.role,
+      ...(s.kind ? { kind: s.kind } : {}),
+      replicas: s.replicas,
+    })),
     notes: plan.notes,
   });
   emit({ type: 'state.written', dir: plan.stateDir, files: await writeState(plan) });

@@ -58,6 +58,11 @@ export async function deploySwarm(plan: Plan, options: SwarmDeployOptions): Prom
   const start = Date.now();
   refuseUnbound(plan);
   await prepareState(plan, emit);
+  for (const s of plan.services.filter((x) => x.role === 'init'))
+    emit({
+      type: 'warning',
+      message: `initialization task ${s.name} is not run on a swarm: Swarm cannot start a service after another completes (run it with plain Docker, or before the stack)`,
+    });
   for (const [name, value] of Object.entries(plan.secrets))
     await writeStateFile(plan.stateDir, `${SECRETS_DIR}/${name}`, value, 0o600);
   const yaml = swarmStackYaml(plan, {
@@ -102,7 +107,9 @@ export async function deploySwarm(plan: Plan, options: SwarmDeployOptions): Prom
   await writeDesired(
     plan.stateDir,
     Object.fromEntries(
-      plan.services.filter((s) => s.role !== 'cron').map((s) => [s.name, s.replicas]),
+      plan.services
+        .filter((s) => s.role !== 'cron' && s.role !== 'init')
+        .map((s) => [s.name, s.replicas]),
     ),
   );
   emit({

@@ -61,7 +61,10 @@ export function swarmStackModel(
   const configs: Record<string, unknown> = {};
   const services: Record<string, unknown> = {};
   const labels = { [LABEL.sandbox]: plan.sandboxId, [LABEL.version]: VERSION };
-  for (const s of plan.services.filter((x) => x.role !== 'cron' && x.role !== 'proxy')) {
+  // Swarm has no schedule and no ordering: cron and initialization tasks are not in the stack.
+  for (const s of plan.services.filter(
+    (x) => x.role !== 'cron' && x.role !== 'init' && x.role !== 'proxy',
+  )) {
     const service = stackService(plan, s, networking);
     const used = usedSecrets(plan, s);
     const mounted = [

@@ -11,6 +11,7 @@ import { createScim, databaseStore } from './scim.mjs';
 import { SOFTWARE } from './fhir.mjs';
 import { createLogger, errorFields } from './log.mjs';
 import { faultNames, readFaults, scimQuirks, startFaults, withFaults } from './faults.mjs';
+import { roleOf, runRole } from './roles.mjs';
 import { dualModeListener } from './tls-port.mjs';
 import { createTracing, tracingEnabled } from './tracing.mjs';
 import { attachWebSocket } from './websocket.mjs';
@@ -27,6 +28,11 @@ import {
  * overhead, far inside the 15 s (HL7 HSP R2) and 60 s (2016) limits.
  */
 const SHUTDOWN_HARD_LIMIT_MS = 3500;
+
+// The same image runs as other tasks too: `--role=migrate` (initialization) and
+// `--role=expire-sessions` (a worker); roles.mjs holds them.
+const role = roleOf(process.argv);
+if (role !== 'api') await runRole(role, process.env);
 
 const parsed = readConfig(process.env);
 if (!parsed.ok) {

@@ -5,7 +5,7 @@
 // header; the check stays "any replica accepts it".
 import { randomBytes } from 'node:crypto';
 
-const SESSION_TTL_HOURS = 24;
+export const SESSION_TTL_HOURS = 24;
 
 export const SESSION_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS session (

@@ -47,6 +47,8 @@ const ARM64 = 'rehearsal-test/naughty-arm64:1';
 /** Each fault, the variable or image that switches it on, and the one check it must fail. */
 const CATALOGUE: {
   task: string;
+  /** Another kind than web: the same image run with the option of that role. */
+  kind?: 'worker' | 'initialization';
   env?: Record<string, string>;
   image?: string;
   fails: string;
@@ -81,7 +83,24 @@ const CATALOGUE: {
   { task: 'scim-quirks', env: { NAUGHTY_SCIM_QUIRKS: '1' }, scim: true, fails: 'provisionable' },
   // HSP R2 makes other architectures optional (a warning); the 2016 document does not.
   { task: 'arm64', image: ARM64, fails: 'x86-64', profile: 'hspc-2016' },
+  // The session-expiry worker (no port), ignoring SIGTERM: judged without HTTP.
+  {
+    task: 'worker-sigterm',
+    kind: 'worker',
+    env: { NAUGHTY_IGNORE_SIGTERM: '1' },
+    fails: 'stoppable',
+  },
+  // The migration, run to completion before the others, leaving data on its own disk.
+  {
+    task: 'init-disk',
+    kind: 'initialization',
+    env: { NAUGHTY_INIT_LOCAL_FILE: '1' },
+    fails: 'ephemeral',
+  },
 ];
+
+/** The reference image's option that runs each other kind (templates/reference-service/roles.mjs). */
+const ROLE = { worker: 'expire-sessions', initialization: 'migrate' } as const;
 
 /** Tiny images over the reference service: one declares a VOLUME, one bundles a data file. */
 const DERIVED: Record<string, string> = {
@@ -94,15 +113,15 @@ function catalogueProject(name: string) {
   const t = tempDir('rehearsal-naughty-');
   // Two replicas of the compliant task, one of each fault: twenty replicas (and their health
   // checks) would swamp a 2-core machine. Horizontally scaled is judged on the compliant task.
-  const task = (label: string) => ({
+  const task = (label: string, kind?: 'worker' | 'initialization') => ({
     id: `naughty-${label}`,
     label,
     memory_minimum: 64,
     ...(label === 'no-memory-limit' ? {} : { memory_maximum: 256 }),
     instances_minimum: label === 'compliant' ? 2 : 1,
     instances_maximum: label === 'compliant' ? 2 : 1,
-    options: [],
-    ports: [8080],
+    options: kind ? ['node', '/app/server.mjs', `--role=${ROLE[kind]}`] : [],
+    ports: kind ? [] : [8080],
     environment: [
       { key: 'DATABASE_URL', required: true, description: 'PostgreSQL URL' },
       ...['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'SCIM_TOKEN'].map((key) => ({
@@ -122,7 +141,7 @@ function catalogueProject(name: string) {
       },
       facts: { name: 'Naughty catalogue' },
     },
-    configuration: [{ default: true, task: CATALOGUE.map((c) => task(c.task)) }],
+    configuration: [{ default: true, task: CATALOGUE.map((c) => task(c.task, c.kind)) }],
   };
   writeFileSync(join(t.dir, 'marketplace.json'), JSON.stringify(declaration, null, 2));
   const tasks = CATALOGUE.map((c) => {
@@ -136,7 +155,10 @@ function catalogueProject(name: string) {
     const identity =
       (c.sso ? '\n    sso: true\n    login: { path: /me }' : '') +
       (c.scim ? '\n    scim: { path: /scim/v2 }' : '');
-    return `  ${c.task}:\n    name: ${c.task}\n    health: { path: /health, port: 8080 }\n    smoke: { command: [node, /app/smoke.mjs] }\n    bind: { DATABASE_URL: database.url }${image}${env}${identity}`;
+    const http = c.kind
+      ? `\n    kind: ${c.kind}`
+      : '\n    health: { path: /health, port: 8080 }\n    smoke: { command: [node, /app/smoke.mjs] }';
+    return `  ${c.task}:\n    name: ${c.task}${http}\n    bind: { DATABASE_URL: database.url }${image}${env}${identity}`;
   });
   writeFileSync(
     join(t.dir, 'rehearsal.yaml'),
@@ -271,18 +293,29 @@ describe.skipIf(!engine)('rehearsal check', () => {
     expect(facts.bootstrap).toMatchObject({ ok: true });
     const table: string[] = [];
     const wrong: string[] = [];
+    const compliant = facts.tasks.find((t) => t.service.name === 'compliant')!;
     for (const c of CATALOGUE) {
-      const task = facts.tasks.find((t) => t.service.name === c.task)!;
+      // An initialization task has no replicas of its own: it is judged beside the compliant
+      // task, on what it did before the others started.
+      const task =
+        c.kind === 'initialization'
+          ? compliant
+          : facts.tasks.find((t) => t.service.name === c.task)!;
+      const initialization = (facts.initialization ?? []).filter((i) => i.service.name === c.task);
       const profile = c.profile
         ? { profile: c.profile, stopBudgetSeconds: STOP_BUDGET_SECONDS[c.profile] }
         : {};
       // Each task alone: its own tasks' facts, its own login and SCIM suite.
       const own = <T extends { service: string }>(list: T[] | undefined) =>
-        (list ?? []).filter((x) => x.service === c.task);
+        (list ?? []).filter((x) => x.service === task.service.name);
       const identity = { sso: own(facts.identity?.sso), scim: own(facts.identity?.scim) };
-      const results = judge({ ...facts, ...profile, identity, tasks: [task] }).filter(
-        (r) => c.task === 'compliant' || r.id !== 'horizontally-scaled',
-      );
+      const results = judge({
+        ...facts,
+        ...profile,
+        identity,
+        initialization,
+        tasks: [task],
+      }).filter((r) => c.task === 'compliant' || r.id !== 'horizontally-scaled');
       const failed = results.filter((r) => r.verdict === 'fail').map((r) => r.id);
       table.push(
         `${c.task.padEnd(16)} expected ${(c.fails || '(none)').padEnd(28)} failed ${failed.join(', ') || '(none)'}`,

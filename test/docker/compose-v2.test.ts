@@ -15,7 +15,19 @@ const ID = 'rt-compose';
 const timer = phaseTimer();
 const nothing = { containers: [], networks: [], volumes: [] };
 // The reference sandbox's containers, by service: two replicas and every helper.
-const SERVICES = ['collector', 'database', 'idp', 'patient-api', 'patient-api', 'proxy'];
+// The initialization task's container stays, exited 0 (`ps --all` lists it); the worker runs once.
+const SERVICES = [
+  'collector',
+  'database',
+  'idp',
+  'patient-api',
+  'patient-api',
+  'proxy',
+  'schema-migration',
+  'session-expiry',
+];
+/** Services that run to completion: `up --wait` leaves them exited 0, not running. */
+const ONE_SHOT = new Set(['schema-migration']);
 
 /** The reference service with the IdP (sso) and the trace collector (a declared OTLP variable). */
 function referenceWithHelpers(dir: string): void {
@@ -32,7 +44,7 @@ function referenceWithHelpers(dir: string): void {
     join(dir, 'rehearsal.yaml'),
     `sandbox: { name: ${ID} }\ndatabase: { kind: postgres }\nreplicas: 2\ntasks:\n  "Patient API":\n` +
       `    name: patient-api\n    health: { path: /health, port: 8080 }\n    sso: true\n` +
-      `    bind: { DATABASE_URL: database.url }\n`,
+      `    bind: { DATABASE_URL: database.url }\n  "Session Expiry":\n    replicas: 1\n`,
   );
 }
 
@@ -41,7 +53,10 @@ async function upHealthy(project: string, file: string): Promise<string[]> {
   const up = await dockerCompose(project, ['-f', file, 'up', '-d', '--wait']);
   expect(up.exitCode, up.stderr).toBe(0);
   const ps = await composePs(project);
-  for (const c of ps) expect(`${c.Name} ${c.State} ${c.Health}`).toBe(`${c.Name} running healthy`);
+  for (const c of ps)
+    expect(`${c.Name} ${c.State} ${c.Health}`).toBe(
+      ONE_SHOT.has(c.Service) ? `${c.Name} exited ` : `${c.Name} running healthy`,
+    );
   return ps.map((c) => c.Service).sort();
 }
 
@@ -128,7 +143,13 @@ describe.skipIf(!available)(
       const services = await timer.time('docker compose up -d --wait (export)', () =>
         upHealthy(ID, out),
       );
-      expect(services).toEqual(['database', 'patient-api', 'patient-api']);
+      expect(services).toEqual([
+        'database',
+        'patient-api',
+        'patient-api',
+        'schema-migration',
+        'session-expiry',
+      ]);
       await timer.time('docker compose down -v (export)', () =>
         dockerCompose(ID, ['-f', out, 'down', '-v']),
       );

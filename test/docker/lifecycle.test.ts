@@ -9,8 +9,8 @@ import { listReplicas } from '../../sandbox/sandbox/replicas.js';
 import { scale } from '../../sandbox/sandbox/scale.js';
 import { readState } from '../../sandbox/sandbox/state.js';
 import { killReplica, supervise } from '../../sandbox/sandbox/supervise.js';
-import { referenceProject, rehearsal } from '../helpers/cli.js';
-import { removeSandbox, testEngine } from '../helpers/engine.js';
+import { editFile, referenceProject, rehearsal } from '../helpers/cli.js';
+import { labelled, removeSandbox, testEngine } from '../helpers/engine.js';
 
 const engine = await testEngine();
 
@@ -18,11 +18,43 @@ describe.skipIf(!engine)('a running sandbox, driven through the core', () => {
   const id = 'rt-lifecycle';
   const project = referenceProject(id);
   let plan: Plan;
+  let upOutput = '';
 
   beforeAll(async () => {
     const up = await rehearsal(['up', '--detach'], { cwd: project.dir });
     expect(up.exitCode, up.stderr).toBe(0);
+    upOutput = up.stderr + up.stdout;
     plan = await readState(join(project.dir, '.rehearsal', id));
+  });
+
+  it('brings up the three kinds in order: the migration ran to its end before the API and the worker started', async () => {
+    const only = async (service: string) => {
+      const [r] = await listReplicas(engine!, id, service);
+      return engine!.inspectContainer(r!.id);
+    };
+    const migrate = await only('migrate');
+    expect([migrate.state, migrate.exitCode]).toEqual(['exited', 0]);
+    const ended = Date.parse(migrate.finishedAt!);
+    for (const service of ['patient-api', 'session-expiry']) {
+      const replicas = await listReplicas(engine!, id, service);
+      expect(replicas.length, service).toBeGreaterThan(0);
+      for (const r of replicas) {
+        const d = await engine!.inspectContainer(r.id);
+        expect(d.state, r.name).toBe('running');
+        expect(
+          Date.parse(d.startedAt!),
+          `${r.name} started after the migration ended`,
+        ).toBeGreaterThanOrEqual(ended);
+      }
+    }
+    // The worker has no port: healthy by its own health check, and says so.
+    const status = await rehearsal(['status'], { cwd: project.dir });
+    expect(status.stdout).toMatch(/migrate \(initialization\) completed/);
+    expect(status.stdout).toMatch(/session-expiry \(worker\) 1\/1 healthy/);
+    expect(status.stdout).toMatch(
+      /rt-lifecycle-session-expiry-1 +running +healthy +\S+ +- +its own health check/,
+    );
+    expect(upOutput).toMatch(/initialization migrate: rt-lifecycle-migrate-1 exited with 0/);
   });
 
   afterAll(async () => {
@@ -105,5 +137,18 @@ describe.skipIf(!engine)('a running sandbox, driven through the core', () => {
     expect(await runCronOnce(plan, cron, engine!, (e) => events.push(e))).toBe(3);
     expect(events.map((e) => e.type)).toEqual(['cron.started', 'cron.finished']);
     expect((await listReplicas(engine!, id, 'nightly')).length).toBe(0);
+  });
+
+  // Last: it leaves the sandbox removed.
+  it('a failing initialization task stops up with its exit code and last lines; down leaves nothing', async () => {
+    editFile(join(project.dir, 'marketplace.json'), '"--role=migrate"', '"--role=migrate-typo"');
+    const up = await rehearsal(['up', '--detach'], { cwd: project.dir });
+    expect(up.exitCode, up.stderr).toBe(2);
+    expect(up.stderr).toMatch(
+      /initialization task migrate failed with exit code 2; the web and worker tasks were not started\nLast output:\n.*unknown role/s,
+    );
+    const down = await rehearsal(['down', '--volumes'], { cwd: project.dir });
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(await labelled(engine!, id)).toEqual({ containers: [], networks: [], volumes: [] });
   });
 });

@@ -63,7 +63,10 @@ export function referenceProject(sandboxName: string): { dir: string; remove: ()
   const overlay =
     `sandbox: { name: ${sandboxName} }\n` +
     `database: { kind: postgres, version: "16" }\n` +
-    `tasks:\n  "Patient API":\n    name: patient-api\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n`;
+    `tasks:\n  "Patient API":\n    name: patient-api\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n` +
+    // Its worker runs once: most tests drive the web task, on a 2-core machine.
+    `  "Session Expiry":\n    name: session-expiry\n    replicas: 1\n` +
+    `  "Schema Migration":\n    name: migrate\n`;
   writeFileSync(join(t.dir, 'rehearsal.yaml'), overlay);
   return t;
 }

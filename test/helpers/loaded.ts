@@ -1,3 +1,4 @@
+import { decideKind } from '../../sandbox/declaration/kind.js';
 import type { LoadedDeclaration, TaskDeclaration } from '../../sandbox/declaration/types.js';
 
 const loc = { file: '/x/marketplace.json', line: 1, column: 1, pointer: '' };
@@ -12,19 +13,24 @@ export function loadedDeclaration(
     image?: string;
   } = {},
 ): LoadedDeclaration {
-  const tasks: TaskDeclaration[] = (overrides.tasks ?? [{}]).map((t, i) => ({
-    id: `id-${i}`,
-    label: `Task ${i}`,
-    name: `task-${i}`,
-    instancesMinimum: 1,
-    instancesMaximum: 6,
-    memoryMaximumMiB: 256,
-    options: [],
-    ports: [8080],
-    environment: [],
-    location: loc,
-    ...t,
-  }));
+  const tasks: TaskDeclaration[] = (overrides.tasks ?? [{}]).map((t, i) => {
+    const task = {
+      id: `id-${i}`,
+      label: `Task ${i}`,
+      name: `task-${i}`,
+      instancesMinimum: 1,
+      instancesMaximum: 6,
+      memoryMaximumMiB: 256,
+      options: [],
+      ports: [8080],
+      environment: [],
+      location: loc,
+      ...t,
+    };
+    // Decided as the loader decides it, unless the test says.
+    const decided = decideKind(task);
+    return { kind: decided.kind, kindReason: decided.reason, ...task };
+  });
   return {
     declaration: {
       file: '/x/marketplace.json',

@@ -11,6 +11,7 @@ import type {
   ImageDetails,
   LogLine,
 } from '../../sandbox/engine/engine.js';
+import { LABEL } from '../../sandbox/labels.js';
 
 /** One container as the in-memory engine keeps it. */
 export interface MemoryContainer {
@@ -193,7 +194,23 @@ export class MemoryEngine implements Engine {
     c.logs.push(`${c.spec.name} started`);
     this.journal.push(`start ${c.spec.name}`);
     this.emit(c, 'start');
+    // A one-shot (an initialization task) runs to its end at once.
+    const code = this.oneShot(c.spec);
+    if (code !== undefined) {
+      c.logs.push(...this.oneShotOutput);
+      c.state = 'exited';
+      c.exitCode = code;
+      this.emit(c, 'die', { exitCode: String(code) });
+    }
   };
+  /**
+   * The exit code of a container that ends as soon as it starts, or undefined for one that runs:
+   * by default an initialization task's (role `init`) ends with 0. Tests replace it.
+   */
+  oneShot: (spec: ContainerSpec) => number | undefined = (spec) =>
+    spec.labels[LABEL.role] === 'init' ? 0 : undefined;
+  /** What a one-shot prints before it ends. */
+  oneShotOutput: string[] = [];
   stopContainer = async (id: string) => {
     const c = this.must(id);
     if (c.state !== 'running' && c.state !== 'paused') return;

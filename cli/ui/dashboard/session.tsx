@@ -93,6 +93,7 @@ export async function runUpDashboard(run: DashboardRun): Promise<DashboardResult
     services: run.plan.services.map((s) => ({
       name: s.name,
       role: s.role,
+      ...(s.kind ? { kind: s.kind } : {}),
       desired: s.replicas,
       min: s.instancesMinimum,
       ...(s.instancesMaximum !== undefined ? { max: s.instancesMaximum } : {}),

@@ -7,6 +7,10 @@ export type TimedEvent = RehearsalEvent & { at: number };
 export interface ServiceRow {
   name: string;
   role: string;
+  /** web, worker, initialization or cron: a declared task's kind. */
+  kind?: string;
+  /** An initialization task's progress: "running", "completed in 2.1 s", "failed: exit 3". */
+  progress?: string;
   desired: number;
   min: number;
   max?: number;

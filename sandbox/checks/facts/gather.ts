@@ -19,7 +19,7 @@ import { FOREIGN_LOCALE, foreignLocaleSmoke, smokeTest } from './smoke.js';
 import { startupFacts } from './startup.js';
 import { ensureCollector, traceFacts } from './traces.js';
 import { makeCanaries } from '../../traffic/canary.js';
-import type { Facts, TaskFacts } from './types.js';
+import type { Facts, InitializationFacts, TaskFacts } from './types.js';
 
 export interface GatherOptions {
   engine: Engine;
@@ -54,10 +54,16 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
   step('starting the sandbox from an empty database');
   const t0 = Date.now();
   let bootstrap: Facts['bootstrap'];
+  // Initialization tasks are timed as they run, inside bootstrapping.
+  const inits = new Map<string, { container: string; exitCode: number; ms: number }>();
+  const watching: typeof emit = (e) => {
+    if (e.type === 'init.finished') inits.set(e.service, e);
+    emit(e);
+  };
   try {
     await up(plan, {
       engine,
-      emit,
+      emit: watching,
       ...(signal ? { signal } : {}),
       healthTimeoutMs: budget,
       replicasExplicit: true,
@@ -234,10 +240,12 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       offlineTraffic(plan, tasks, options.loaded.taskOverlays, canaries),
     );
   }
+  const initialization = await initializationFacts(plan, engine, inits);
   return {
     profile: plan.profile,
     stopBudgetSeconds: STOP_BUDGET_SECONDS[plan.profile],
     bootstrapBudgetMs: budget,
+    ...(initialization.length > 0 ? { initialization } : {}),
     ...(identity ? { identity } : {}),
     canary,
     canaries,
@@ -246,6 +254,34 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     timeline,
     ...(offline ? { offline } : {}),
   };
+}
+
+/** Each initialization task: how it ended, and what it wrote to its container's disk. */
+async function initializationFacts(
+  plan: Plan,
+  engine: Engine,
+  ran: Map<string, { container: string; exitCode: number; ms: number }>,
+): Promise<InitializationFacts[]> {
+  return Promise.all(
+    plan.services
+      .filter((s) => s.role === 'init')
+      .map(async (s): Promise<InitializationFacts> => {
+        const run = ran.get(s.name);
+        const out: InitializationFacts = {
+          service: s,
+          changes: [],
+          ...(run ? { container: run.container, exitCode: run.exitCode, ms: run.ms } : {}),
+        };
+        const c = (await listReplicas(engine, plan.sandboxId, s.name))[0];
+        if (!c) return out;
+        try {
+          out.changes = await engine.diffContainer(c.id);
+        } catch (err) {
+          out.changesError = (err as Error).message;
+        }
+        return out;
+      }),
+  );
 }
 
 async function runningReplicas(engine: Engine, plan: Plan, service: string): Promise<Replica[]> {

@@ -7,6 +7,7 @@ import { COLLECTOR_SERVICE } from '../../plan/collector.js';
 import type { Plan, ServicePlan } from '../../plan/types.js';
 import { runOneOff } from '../../sandbox/one-off.js';
 import { listReplicas } from '../../sandbox/replicas.js';
+import { waitHealthy } from '../../sandbox/health.js';
 import { startReplicas } from '../../sandbox/up.js';
 import type { Canaries } from '../../traffic/canary.js';
 import type { TrafficSpec } from '../../traffic/journeys.js';
@@ -54,10 +55,21 @@ export function offlineTraffic(
   };
 }
 
+/** An initialization task run again on the network with no route out, before the tasks. */
+export interface OfflineInitialization {
+  task: string;
+  exitCode: number;
+  ms: number;
+  timedOut: boolean;
+  /** Its last lines: what it fetched, or why it could not. */
+  output: string[];
+}
+
 /** Offline-friendly is judged on these. */
 export interface OfflineFacts {
   network: string;
   tasks: OfflineTask[];
+  initialization?: OfflineInitialization[];
   error?: string;
 }
 
@@ -99,7 +111,10 @@ export async function offlineFacts(
       };
       for (const v of fresh.volumes)
         await engine.ensureVolume(v.volume, { ...labels, [LABEL.composeProject]: plan.sandboxId });
-      await startReplicas(offline, fresh, [1], { engine, emit });
+      const [started] = await startReplicas(offline, fresh, [1], { engine, emit });
+      // The initialization tasks need the database; the web tasks only poll until it answers.
+      if (started && plan.services.some((s) => s.role === 'init'))
+        await waitHealthy(engine, started.id, started.name, fresh, { timeoutMs: budgetMs });
     }
     // Rehearsal's own services stay reachable under their names (and the edge's host names).
     for (const s of plan.services.filter((x) => ['collector', 'idp', 'proxy'].includes(x.role)))
@@ -121,6 +136,22 @@ export async function offlineFacts(
       error: 'the trace collector (which probes health inside the offline network) is not running',
     };
 
+  // Initialization first, as `up` runs it: it must complete without a route out too.
+  for (const s of plan.services.filter((x) => x.role === 'init')) {
+    const r = await runOneOff(offline, s, engine, {
+      kind: 'offline',
+      keepLines: 8,
+      timeoutMs: budgetMs,
+      ...(signal ? { signal } : {}),
+    });
+    (facts.initialization ??= []).push({
+      task: s.name,
+      exitCode: r.exitCode,
+      ms: r.ms,
+      timedOut: r.timedOut,
+      output: r.output,
+    });
+  }
   const tasks = plan.services.filter((s) => s.role === 'task' && s.probe);
   // Eight at a time: each is a replica, a capture, health probes and a smoke test, and mostly
   // waits; a task that never gets healthy offline holds its slot for the whole budget. The

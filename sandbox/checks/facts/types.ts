@@ -29,6 +29,8 @@ export interface Facts {
   /** The sandbox came up from nothing (fresh database) with zero intervention. */
   bootstrap: { ok: boolean; ms: number; error?: string };
   tasks: TaskFacts[];
+  /** The initialization tasks, each run to completion before the web and worker tasks. */
+  initialization?: InitializationFacts[];
   /** Traffic, memory and steps over time, for the HTML report. */
   timeline: TimelineSample[];
   /** The tasks started again on a network with no route out (sandbox/checks/facts/offline.ts). */
@@ -64,6 +66,19 @@ export interface ChaosFacts {
     /** Where the journeys came from (a CDS Hooks service acknowledges no writes by protocol). */
     origin?: 'declared' | 'reference' | 'cds-hooks' | 'openapi' | 'health';
   };
+}
+
+/** How an initialization task ran during bootstrapping, and what it left on its container's disk. */
+export interface InitializationFacts {
+  service: ServicePlan;
+  container?: string;
+  /** Undefined when it never ran (the sandbox failed before it). */
+  exitCode?: number;
+  ms?: number;
+  /** `docker diff` of its container after it exited. */
+  changes: FileChange[];
+  /** Why the changes could not be read. */
+  changesError?: string;
 }
 
 export interface TaskFacts {

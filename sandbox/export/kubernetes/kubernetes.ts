@@ -9,7 +9,7 @@ import { databaseManifests } from './database.js';
 import { ingressManifest, tlsSecretName } from './ingress.js';
 import { productLabels } from './labels.js';
 import { manifestFile, type Manifest } from './manifest.js';
-import { cronManifests, taskManifests } from './workload.js';
+import { cronManifests, initManifests, taskManifests } from './workload.js';
 
 export interface KubernetesExportOptions {
   /** Ingress hosts are `<task>.<domain>` (default `rehearsal.localhost`, as in the sandbox). */
@@ -67,7 +67,16 @@ export function kubernetesExport(
     sharedSecret,
     unlimitedMaximum: options.unlimitedMaximum ?? DEFAULT_UNLIMITED_MAXIMUM,
   };
+  const inits = plan.services
+    .filter((s) => s.role === 'init')
+    .map((s) => initManifests(plan, s, workload));
+  for (const init of inits) manifests.push(...init.manifests);
+  if (inits.length > 0)
+    notes.push(
+      `${inits.map((i) => i.container.name).join(', ')} run${inits.length === 1 ? 's' : ''} as an init container in every pod of the web and worker tasks, to completion before they start: once per pod, so it must be safe to run again`,
+    );
   for (const s of plan.services) {
+    if (s.role === 'init') continue;
     if (s.role === 'database') {
       manifests.push(
         ...databaseManifests(plan, s, {
@@ -78,7 +87,14 @@ export function kubernetesExport(
       );
     } else if (s.role === 'cron') manifests.push(...cronManifests(plan, s, workload));
     else {
-      manifests.push(...taskManifests(plan, s, workload));
+      manifests.push(
+        ...taskManifests(
+          plan,
+          s,
+          workload,
+          inits.map((i) => i.container),
+        ),
+      );
       if (s.instancesMaximum === undefined) {
         notes.push(
           `"${s.name}" declares no instances_maximum: its autoscaler stops at ${Math.max(workload.unlimitedMaximum, s.instancesMinimum, s.replicas)} replicas (--max-replicas)`,

@@ -13,7 +13,12 @@ export const K8S_LABEL = {
   managedBy: 'app.kubernetes.io/managed-by',
 } as const;
 
-const COMPONENT: Record<string, string> = { task: 'server', cron: 'cron', database: 'database' };
+const COMPONENT: Record<string, string> = {
+  task: 'server',
+  init: 'initialization',
+  cron: 'cron',
+  database: 'database',
+};
 
 /** The labels that pick a service's pods: stable for its whole life (selectors are immutable). */
 export function selectorLabels(plan: Plan, s: ServicePlan): Record<string, string> {
@@ -26,7 +31,7 @@ export function serviceLabels(plan: Plan, s: ServicePlan): Record<string, string
   return {
     ...selectorLabels(plan, s),
     ...(version ? { [K8S_LABEL.version]: version } : {}),
-    [K8S_LABEL.component]: COMPONENT[s.role] ?? s.role,
+    [K8S_LABEL.component]: s.kind === 'worker' ? 'worker' : (COMPONENT[s.role] ?? s.role),
     [K8S_LABEL.partOf]: plan.sandboxId,
     [K8S_LABEL.managedBy]: 'rehearsal',
   };

@@ -30,8 +30,17 @@ export function portName(s: ServicePlan, port: number): string {
   return s.probe?.port === port ? 'http' : `port-${port}`;
 }
 
-/** The objects of a long-running task: Deployment, Service, autoscaler, disruption budget, variables. */
-export function taskManifests(plan: Plan, s: ServicePlan, options: WorkloadOptions): Manifest[] {
+/**
+ * The objects of a long-running task: Deployment, Service, autoscaler, disruption budget,
+ * variables. `initContainers` are the initialization tasks: Kubernetes runs them to completion,
+ * in order, before the task's container starts in every pod.
+ */
+export function taskManifests(
+  plan: Plan,
+  s: ServicePlan,
+  options: WorkloadOptions,
+  initContainers: IContainer[] = [],
+): Manifest[] {
   const { container, config, secret } = taskContainer(plan, s, options);
   const out: Manifest[] = [];
   if (config) out.push(config);
@@ -49,6 +58,7 @@ export function taskManifests(plan: Plan, s: ServicePlan, options: WorkloadOptio
         metadata: { labels: serviceLabels(plan, s) },
         spec: {
           terminationGracePeriodSeconds: s.stopGraceSeconds,
+          ...(initContainers.length > 0 ? { initContainers } : {}),
           containers: [container],
         },
       },
@@ -89,6 +99,19 @@ export function cronManifests(plan: Plan, s: ServicePlan, options: WorkloadOptio
     },
   };
   return [...(config ? [config] : []), ...(secret ? [secret] : []), cron];
+}
+
+/**
+ * An initialization task: its variables (ConfigMap, Secret) and the container that every web and
+ * worker Deployment runs as an init container.
+ */
+export function initManifests(
+  plan: Plan,
+  s: ServicePlan,
+  options: WorkloadOptions,
+): { manifests: Manifest[]; container: IContainer } {
+  const { container, config, secret } = taskContainer(plan, s, options);
+  return { manifests: [...(config ? [config] : []), ...(secret ? [secret] : [])], container };
 }
 
 function taskContainer(

@@ -19,12 +19,20 @@ async function model(name: Parameters<typeof planOf>[0]) {
 describe('the stand-alone compose export', () => {
   it('keeps the tasks and the database, not the sandbox edge or its CA files', async () => {
     const { services } = await model('reference');
-    expect(Object.keys(services).sort()).toEqual(['database', 'patient-api']);
+    expect(Object.keys(services).sort()).toEqual([
+      'database',
+      'migrate',
+      'patient-api',
+      'session-expiry',
+    ]);
     const api = services['patient-api'];
     for (const key of Object.keys(trustInjection().environment))
       expect(api?.environment).not.toHaveProperty(key);
     expect(api?.volumes).toBeUndefined();
-    expect(Object.keys(api?.depends_on ?? {})).toEqual(['database']);
+    expect(api?.depends_on).toEqual({
+      database: { condition: 'service_healthy' },
+      migrate: { condition: 'service_completed_successfully' },
+    });
     expect(api?.environment?.DATABASE_URL).toBe(
       'postgres://rehearsal:${REHEARSAL_DB_PASSWORD}@database:5432/app',
     );

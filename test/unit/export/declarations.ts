@@ -2,9 +2,12 @@ import path from 'node:path';
 import { loadDeclaration } from '../../../sandbox/declaration/index.js';
 import { createPlan } from '../../../sandbox/plan/plan.js';
 import type { Plan } from '../../../sandbox/plan/types.js';
-import { examplesDir, repoRoot } from '../declaration/helpers.js';
+import { examplesDir, fixturesDir, repoRoot } from '../declaration/helpers.js';
 
-/** The declarations every export is checked on: the reference service and the two real examples. */
+/**
+ * The declarations every export is checked on: the reference service, the two real examples, and
+ * vendors' files of both shapes built from them.
+ */
 export const DECLARATIONS = {
   reference: {
     file: path.join(repoRoot, 'templates/reference-service/marketplace.json'),
@@ -12,6 +15,9 @@ export const DECLARATIONS = {
   },
   'cds-hooks': { file: path.join(examplesDir, 'cds-hooks.product.build.json') },
   smart: { file: path.join(examplesDir, 'smart.product.build.json') },
+  // Vendors' files as written, from the two examples: tasks without ids, ports or memory.
+  'vendor-current': { file: path.join(fixturesDir, 'vendor-current/marketplace.json') },
+  'vendor-earlier': { file: path.join(fixturesDir, 'vendor-earlier/marketplace.json') },
 } as const;
 
 export type DeclarationName = keyof typeof DECLARATIONS;

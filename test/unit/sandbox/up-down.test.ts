@@ -9,7 +9,7 @@ describe('up and down on the in-memory engine', () => {
   it('up starts every service healthy, labelled with the sandbox, and records the desired counts', async () => {
     await using b = await bench();
     await up(b.plan, { engine: b.engine, emit: b.emit });
-    const tasks = b.plan.services.filter((s) => s.role !== 'cron');
+    const tasks = b.plan.services.filter((s) => s.role !== 'cron' && s.role !== 'init');
     const expected = tasks.reduce((n, s) => n + s.replicas, 0);
     expect(named(b.engine, 'running')).toHaveLength(expected);
     for (const c of b.engine.containers.values())
@@ -82,5 +82,54 @@ describe('up and down on the in-memory engine', () => {
     expect(b.engine.volumes.size).toBe(0);
     expect(b.engine.journal).toContain(`kill ${paused.spec.name}`);
     expect(b.of('sandbox.removed')).toHaveLength(2);
+  });
+});
+
+describe('task kinds on the in-memory engine', () => {
+  it('the initialization task runs to completion before any web or worker replica starts, once', async () => {
+    await using b = await bench();
+    const init = b.plan.services.find((s) => s.role === 'init')!;
+    expect(init.kind).toBe('initialization');
+    await up(b.plan, { engine: b.engine, emit: b.emit });
+    const started = b.engine.journal.filter((j) => j.startsWith('start '));
+    const first = (kind: string) =>
+      started.findIndex((j) =>
+        b.plan.services.some((s) => s.kind === kind && j.includes(`-${s.name}-`)),
+      );
+    expect(first('initialization')).toBeGreaterThanOrEqual(0);
+    expect(first('initialization')).toBeLessThan(first('web'));
+    expect(first('initialization')).toBeLessThan(first('worker'));
+    expect(b.of('init.finished')).toMatchObject([{ service: init.name, exitCode: 0 }]);
+    // The worker's replicas are healthy without a port to probe.
+    const worker = b.plan.services.find((s) => s.kind === 'worker')!;
+    expect(b.of('replica.healthy').filter((e) => e.service === worker.name)).toHaveLength(
+      worker.replicas,
+    );
+    // Its container stays, completed: a second up does not run it again.
+    const before = b.engine.journal.length;
+    await up(b.plan, { engine: b.engine, emit: b.emit });
+    expect(b.engine.journal.slice(before)).toEqual([]);
+    expect(b.of('init.finished').at(-1)).toMatchObject({ earlier: true });
+  });
+
+  it('a failing initialization task stops up with its exit code and last lines; down leaves nothing', async () => {
+    await using b = await bench();
+    b.engine.oneShot = (spec) => (spec.labels[LABEL.role] === 'init' ? 3 : undefined);
+    b.engine.oneShotOutput = ['{"level":"error","msg":"schema migration failed"}'];
+    const init = b.plan.services.find((s) => s.role === 'init')!;
+    const error = await up(b.plan, { engine: b.engine, emit: b.emit }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^initialization task ${init.name} failed with exit code 3; the web and worker tasks were not started\\nLast output:\\n.*schema migration failed`,
+        's',
+      ),
+    );
+    // No web or worker replica was created.
+    for (const s of b.plan.services.filter((x) => x.role === 'task'))
+      expect(named(b.engine).some((n) => n.includes(`-${s.name}-`))).toBe(false);
+    await down(b.plan.sandboxId, { engine: b.engine, emit: b.emit, volumes: true });
+    expect(named(b.engine)).toEqual([]);
+    expect([...b.engine.networks.keys()]).toEqual([]);
   });
 });

@@ -23,10 +23,13 @@ export function Header({
   const summary = state.services
     .filter((s) => s.role !== 'cron')
     .map((s) => {
+      // Two tasks of one image are two services here, each with its kind.
+      if (s.role === 'init') return `${s.name} (initialization) ${s.progress ?? 'waiting'}`;
       const rows = state.replicas.filter((r) => r.service === s.name);
       const healthy = rows.filter((r) => r.health === 'healthy').length;
       const bounds = s.role === 'task' ? ` (${s.min}..${s.max ?? '∞'})` : '';
-      return `${s.name} ${healthy}/${s.desired} healthy${bounds}`;
+      const kind = s.kind === 'worker' ? ' (worker)' : '';
+      return `${s.name}${kind} ${healthy}/${s.desired} healthy${bounds}`;
     })
     .join(' · ');
   return (

@@ -28,6 +28,8 @@ const SHOWN = new Set<TimedEvent['type']>([
   'sandbox.ready',
   'sandbox.removed',
   'sandbox.repaired',
+  'init.started',
+  'init.finished',
   'cron.started',
   'cron.finished',
   'chaos.planned',

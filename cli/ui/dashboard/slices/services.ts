@@ -19,6 +19,16 @@ export function servicesReducer(rows: ServiceRow[], a: DashboardAction): Service
         return count !== undefined ? { ...r, desired: count } : r;
       });
     }
+    case 'init.started':
+      return rows.map((r) => (r.name === a.service ? { ...r, progress: 'running' } : r));
+    case 'init.finished': {
+      const progress = a.earlier
+        ? 'completed earlier'
+        : a.exitCode === 0
+          ? `completed in ${(a.ms / 1000).toFixed(1)} s`
+          : `failed: exit ${a.exitCode}`;
+      return rows.map((r) => (r.name === a.service ? { ...r, progress } : r));
+    }
     case 'scale.planned':
       return rows.map((r) => (r.name === a.service ? { ...r, desired: a.to } : r));
     default:
