@@ -13,7 +13,7 @@ import { traffic } from './edge-traffic.js';
 import { hostProbes } from './host-probes.js';
 import { scanImageLayers, type LayerScan } from './layers.js';
 import { sandboxMap, startNetwatch, type Netwatch } from './netwatch.js';
-import { offlineFacts, offlineTraffic, type OfflineFacts } from './offline.js';
+import { offlineFacts, offlineTraffic, type OfflineFacts, type OfflineTraffic } from './offline.js';
 import { replicaFacts, sampleMemory } from './replica.js';
 import { FOREIGN_LOCALE, foreignLocaleSmoke, smokeTest } from './smoke.js';
 import { startupFacts } from './startup.js';
@@ -80,6 +80,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
 
   const facts: TaskFacts[] = [];
   let offline: OfflineFacts | undefined;
+  let offlineSpecs: OfflineTraffic | undefined;
   const scans = new Map<string, Promise<LayerScan>>();
   // Layer scans of different images run side by side, two at a time: each is a `docker save`
   // stream, bound by the engine's disk more than by this process.
@@ -161,6 +162,9 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     );
     stopSampling.abort();
     await memory;
+    // The journeys the offline replicas get, asked of the running tasks now (derived ones come
+    // from what a task publishes), before any replica is stopped.
+    offlineSpecs = await offlineTraffic(plan, tasks, options.loaded.taskOverlays, canaries);
     if (plan.idp || plan.scim?.length)
       step('logging in through the identity provider and running the SCIM suite');
     identity = await identityFacts(plan, engine, options.loaded);
@@ -237,7 +241,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       ),
       Math.min(budget, 90_000),
       signal,
-      offlineTraffic(plan, tasks, options.loaded.taskOverlays, canaries),
+      offlineSpecs,
     );
   }
   const initialization = await initializationFacts(plan, engine, inits);

@@ -11,7 +11,12 @@ import { waitHealthy } from '../../sandbox/health.js';
 import { startReplicas } from '../../sandbox/up.js';
 import type { Canaries } from '../../traffic/canary.js';
 import type { TrafficSpec } from '../../traffic/journeys.js';
-import { taskTrafficSpec, type TrafficOverlays } from '../../traffic/task-traffic.js';
+import { edgeTarget } from '../../traffic/edge-client.js';
+import {
+  runningTaskTraffic,
+  taskTrafficSpec,
+  type TrafficOverlays,
+} from '../../traffic/task-traffic.js';
 import { VERSION } from '../../version.js';
 import { sandboxMap, startNetwatch, type ReplicaNetwork } from './netwatch.js';
 import {
@@ -42,17 +47,26 @@ export interface OfflineTraffic {
   canaries: Canaries;
 }
 
-/** Each task's spec from `taskTrafficSpec`, the one builder `chaos` and every check phase use. */
-export function offlineTraffic(
+/**
+ * Each task's spec as `chaos` and every check phase build it (`runningTaskTraffic`: declared,
+ * else derived from what the running task publishes, else the defaults). Call while the tasks run.
+ */
+export async function offlineTraffic(
   plan: Plan,
   tasks: ServicePlan[],
   overlays: TrafficOverlays,
   canaries: Canaries,
-): OfflineTraffic {
-  return {
-    specs: Object.fromEntries(tasks.map((s) => [s.name, taskTrafficSpec(plan, s, overlays)])),
-    canaries,
-  };
+): Promise<OfflineTraffic> {
+  const specs = await Promise.all(
+    tasks.map(async (s) => {
+      const target = edgeTarget(plan, s.name);
+      const spec = target
+        ? (await runningTaskTraffic(plan, s, overlays, target)).spec
+        : taskTrafficSpec(plan, s, overlays);
+      return [s.name, spec] as const;
+    }),
+  );
+  return { specs: Object.fromEntries(specs), canaries };
 }
 
 /** An initialization task run again on the network with no route out, before the tasks. */
