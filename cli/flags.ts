@@ -61,12 +61,12 @@ export function replicasFlag(cmd: Command, description = 'replicas per task'): C
 }
 
 /** `-f/--file` and `-p/--project-name` (or `--sandbox`): which existing sandbox a command acts on. */
-export function sandboxFlags(cmd: Command, sandboxDescription = 'the sandbox'): Command {
+export function sandboxFlags(cmd: Command): Command {
   return cmd
     .option('-f, --file <path>', 'the declaration')
     .option(
       '-p, --project-name <name>',
-      `${sandboxDescription}, by name, from any folder (default: $${PROJECT_NAME_ENV}; \`rehearsal ls\` lists them)`,
+      `the sandbox, by name, from any folder (else $${PROJECT_NAME_ENV}, else the one of ./${DEFAULT_DECLARATION} or the only one here; \`rehearsal ls\` lists them)`,
     )
     .option('--sandbox <name>', 'the same as --project-name');
 }

@@ -9,7 +9,7 @@ export function registerStatus(program: Command, ctx: () => CommandContext): voi
     .command('status')
     .alias('ps')
     .description('every replica of the sandbox with its state and health');
-  sandboxFlags(cmd, 'the sandbox (default: the one of ./marketplace.json or the only one here)')
+  sandboxFlags(cmd)
     .option('--json', 'print JSON on stdout')
     .action(async (flags: SandboxFlags & { json?: boolean }) => {
       const c = ctx();

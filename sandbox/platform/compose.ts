@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULTS } from '../defaults.js';
 import { AbortedError } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
 import type { Emit } from '../events.js';
 import { LABEL, sandboxFilter } from '../labels.js';
 import type { Plan } from '../plan/types.js';
@@ -66,16 +67,15 @@ async function deployCompose(
   await ensureImages(engine, plan, emit, signal);
   const timeoutMs = options.healthTimeoutMs ?? DEFAULTS.healthTimeoutSeconds * 1000;
   const up = ['up', '--detach', '--wait', '--wait-timeout', String(Math.ceil(timeoutMs / 1000))];
-  const args = [...composeBase(plan), ...up, '--remove-orphans', '--pull', 'never'];
+  const scales = await keptCounts(plan, engine, Boolean(options.replicasExplicit));
+  const args = [...composeBase(plan), ...up, '--remove-orphans', '--pull', 'never', ...scales];
   const r = await run(args, { cwd: plan.stateDir, ...(signal ? { signal } : {}) });
   if (signal?.aborted) throw new AbortedError();
   if (r.exitCode !== 0) throw composeFailure(args.slice(1), r, plan.sandboxId);
   const desired: Record<string, number> = {};
   for (const s of plan.services) {
     if (s.role === 'cron') continue;
-    const running = (await listReplicas(engine, plan.sandboxId, s.name)).filter(
-      (x) => x.state === 'running' && x.labels[LABEL.composeOneoff] !== 'True',
-    );
+    const running = await runningReplicas(engine, plan, s.name);
     await Promise.all(
       running.map(async (x) => {
         const ms = await waitHealthy(engine, x.id, x.name, s, {
@@ -88,6 +88,30 @@ async function deployCompose(
     desired[s.name] = running.length;
   }
   await recordReady(plan, desired, emit, start);
+}
+
+/** A service's running replicas (one-off cron runs are not replicas). */
+async function runningReplicas(engine: Engine, plan: Plan, service: string) {
+  return (await listReplicas(engine, plan.sandboxId, service)).filter(
+    (x) => x.state === 'running' && x.labels[LABEL.composeOneoff] !== 'True',
+  );
+}
+
+/**
+ * `--scale task=N` for each task that already runs, as `up` keeps a running count (a `scale` in
+ * between) within the declared bounds; nothing when the count was asked for (flag or overlay),
+ * so compose goes to the file's `deploy.replicas`.
+ */
+async function keptCounts(plan: Plan, engine: Engine, explicit: boolean): Promise<string[]> {
+  if (explicit) return [];
+  const out: string[] = [];
+  for (const s of plan.services.filter((x) => x.role === 'task')) {
+    const running = (await runningReplicas(engine, plan, s.name)).length;
+    if (running === 0) continue;
+    const max = s.instancesMaximum ?? Number.POSITIVE_INFINITY;
+    out.push('--scale', `${s.name}=${Math.min(Math.max(running, s.instancesMinimum), max)}`);
+  }
+  return out;
 }
 
 /**

@@ -256,9 +256,9 @@ async function refuseForeignSandbox(engine: Engine, plan: Plan): Promise<void> {
       `a sandbox named "${plan.sandboxId}" already runs for another declaration (${other.labels[LABEL.declaration]})`,
       {
         hint:
-          'Give this one its own name (`sandbox: { name: … }` in rehearsal.yaml), or stop the other with `rehearsal down --sandbox ' +
+          'Give this one its own name (`-p other-name`, or `sandbox: { name: … }` in rehearsal.yaml), or stop the other with `rehearsal down -p ' +
           plan.sandboxId +
-          '`.',
+          '` (from any folder).',
       },
     );
   }

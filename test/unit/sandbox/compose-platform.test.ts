@@ -8,7 +8,34 @@ import {
 } from '../../../sandbox/platform/compose-cli.js';
 import { composePlatform } from '../../../sandbox/platform/compose.js';
 import { loadPlatform } from '../../../sandbox/platform/choose.js';
-import { bench, named } from './helpers.js';
+import type { Plan } from '../../../sandbox/plan/types.js';
+import { freeNumbers, listReplicas } from '../../../sandbox/sandbox/replicas.js';
+import { startReplicas } from '../../../sandbox/sandbox/up.js';
+import { bench, named, type Bench } from './helpers.js';
+
+/**
+ * A `docker compose up` on the in-memory engine: each service brought to its `--scale` count, else
+ * the file's; the command lines are recorded.
+ */
+function composeOnMemory(b: Bench, plan: Plan) {
+  const ups: string[][] = [];
+  const run: ComposeRunner = async (args) => {
+    if (args.join(' ') === 'compose version --short')
+      return { exitCode: 0, stdout: '2.26.1', stderr: '' };
+    ups.push(args);
+    await b.engine.ensureNetwork(plan.network, {});
+    for (const v of plan.volumes) await b.engine.ensureVolume(v, {});
+    for (const s of plan.services.filter((x) => x.role !== 'cron')) {
+      const i = args.findIndex((a, k) => args[k - 1] === '--scale' && a.startsWith(`${s.name}=`));
+      const want = i >= 0 ? Number(args[i]!.split('=')[1]) : s.replicas;
+      const have = (await listReplicas(b.engine, plan.sandboxId, s.name)).map((r) => r.number);
+      const numbers = freeNumbers(have, Math.max(0, want - have.length));
+      await startReplicas(plan, s, numbers, { engine: b.engine, emit: b.emit });
+    }
+    return { exitCode: 0, stdout: '', stderr: '' };
+  };
+  return { run, ups };
+}
 
 /** A `docker` that answers `compose version` as given and records every other command. */
 function fakeDocker(version: { exitCode: number; stdout?: string; stderr?: string }) {
@@ -81,5 +108,25 @@ describe('the compose engine', () => {
     expect(docker.calls[0]).not.toContain('-f');
     expect(named(b.engine)).toEqual([]);
     expect(b.of('sandbox.removed').at(-1)).toMatchObject({ containers: made });
+  });
+
+  it('deploys with `docker compose up --wait`, keeping a running count as `up` does', async () => {
+    await using b = await bench();
+    const compose = composeOnMemory(b, b.plan);
+    const platform = composePlatform(compose.run);
+    const run = { engine: b.engine, emit: b.emit };
+    const task = b.plan.services.find((s) => s.role === 'task')!;
+    await platform.deploy(b.plan, run);
+    expect(compose.ups[0]).toEqual(
+      expect.arrayContaining(['up', '--detach', '--wait', '--pull', 'never', '--remove-orphans']),
+    );
+    expect(compose.ups[0]).not.toContain('--scale');
+    expect(b.of('sandbox.ready').at(-1)?.replicas).toBe(named(b.engine).length);
+    expect(b.of('replica.healthy')).toHaveLength(named(b.engine).length);
+    await platform.scale(b.plan, task.name, task.replicas + 1, run);
+    await platform.deploy(b.plan, run);
+    expect(compose.ups[1]?.join(' ')).toContain(`--scale ${task.name}=${task.replicas + 1}`);
+    await platform.deploy(b.plan, { ...run, replicasExplicit: true });
+    expect(compose.ups[2]).not.toContain('--scale');
   });
 });
