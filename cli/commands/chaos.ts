@@ -56,8 +56,8 @@ export function registerChaos(program: Command, ctx: () => CommandContext): void
       )
       .option('--seed <n>', 'seed of every random choice (default: a new one, printed)')
       .option(
-        '--duration <seconds>',
-        'how long traffic and chaos run',
+        '--duration <duration>',
+        'how long traffic and chaos run (90s, 10m; a bare number is seconds)',
         String(DEFAULTS.chaos.durationSeconds),
       )
       .option('--rate <n>', 'chaos actions per minute', String(DEFAULTS.chaos.perMinute))

@@ -42,8 +42,8 @@ export function registerCheck(program: Command, ctx: () => CommandContext): void
       'skip the chaos phase (Incorruptible and Dynamically scalable are then not checked)',
     )
     .option(
-      '--bootstrap-timeout <seconds>',
-      'how long the service may take to become healthy from an empty database',
+      '--bootstrap-timeout <duration>',
+      'how long the service may take to become healthy from an empty database (90s, 2m; a bare number is seconds)',
       String(DEFAULTS.bootstrapTimeoutSeconds),
     )
     .action((flags: CheckFlags) => runCheck(ctx(), flags));
