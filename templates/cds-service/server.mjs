@@ -1,13 +1,17 @@
 // Rehearsal's reference CDS Hooks service: one patient-view hook that reads its prefetch and
 // answers one card (CDS Hooks 2.0). Node's standard library only; keeps nothing, writes nothing.
-// NAUGHTY_LOG_PREFETCH=1 logs each request's prefetch: PHI in the logs, its one fault.
+// NAUGHTY_LOG_PREFETCH=1 logs each request's prefetch (PHI in the logs); NAUGHTY_BAD_CARDS=1
+// answers cards the CDS Hooks schema refuses. Each breaks one requirement.
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
 const PORT = Number(process.env.PORT ?? 8080);
 // Every interface in a container (the platform's edge reaches it there); 127.0.0.1 when run by hand.
 const HOST = process.env.HOST ?? '0.0.0.0';
-const LOG_PREFETCH = /^(1|true|yes)$/i.test(process.env.NAUGHTY_LOG_PREFETCH ?? '');
+const on = (name) => /^(1|true|yes)$/i.test(process.env[name] ?? '');
+const LOG_PREFETCH = on('NAUGHTY_LOG_PREFETCH');
+// Cards the CDS Hooks schema refuses: an unknown indicator and no source.
+const BAD_CARDS = on('NAUGHTY_BAD_CARDS');
 const MAX_BODY = 1024 * 1024;
 
 const SERVICE = {
@@ -84,8 +88,9 @@ function invoke(body) {
         {
           uuid: randomUUID(),
           summary: `Now seeing: ${name}`.slice(0, 139),
-          indicator: 'info',
-          source: { label: 'Rehearsal reference CDS service' },
+          ...(BAD_CARDS
+            ? { indicator: 'urgent' }
+            : { indicator: 'info', source: { label: 'Rehearsal reference CDS service' } }),
         },
       ],
     },
@@ -137,5 +142,10 @@ process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
 
 server.listen(PORT, HOST, () =>
-  log('listening', { port: PORT, naughty: LOG_PREFETCH ? ['NAUGHTY_LOG_PREFETCH'] : [] }),
+  log('listening', {
+    port: PORT,
+    naughty: [LOG_PREFETCH && 'NAUGHTY_LOG_PREFETCH', BAD_CARDS && 'NAUGHTY_BAD_CARDS'].filter(
+      Boolean,
+    ),
+  }),
 );

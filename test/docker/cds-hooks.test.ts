@@ -15,9 +15,10 @@ import { removeSandbox, testEngine } from '../helpers/engine.js';
 
 /**
  * The reference CDS Hooks service (templates/cds-service) judged with no rehearsal.yaml at all:
- * its journeys come from its own discovery document. One sandbox, two tasks: the compliant
- * build, and NAUGHTY_LOG_PREFETCH (declared with default "1" in marketplace.json), which must
- * fail exactly "No PHI/PII in logs". The check's chaos phase runs on the compliant task.
+ * its journeys come from its own discovery document. One sandbox, three tasks: the compliant
+ * build; NAUGHTY_LOG_PREFETCH (declared with default "1" in marketplace.json), which must fail
+ * exactly "No PHI/PII in logs"; NAUGHTY_BAD_CARDS, exactly "Programmatically verifiable". The
+ * check's chaos phase runs on the compliant task.
  */
 const engine = await testEngine();
 const SANDBOX = 'rt-cds';
@@ -33,16 +34,19 @@ function project() {
   declaration.product.facts.name = 'RT CDS';
   const base = declaration.configuration[0]!.task[0]!;
   const env = base.environment as { key: string; default?: string }[];
+  /** A twin of the service with one fault switched on by its declared default. */
+  const twin = (label: string, fault: string) => ({
+    ...base,
+    id: `${String(base.id)}-${label}`,
+    label,
+    instances_minimum: 2,
+    instances_maximum: 2,
+    environment: env.map((e) => (e.key === fault ? { ...e, default: '1' } : e)),
+  });
   declaration.configuration[0]!.task = [
     { ...base, label: 'greeting', instances_minimum: 2, instances_maximum: 2 },
-    {
-      ...base,
-      id: `${String(base.id)}-naughty`,
-      label: 'naughty',
-      instances_minimum: 2,
-      instances_maximum: 2,
-      environment: env.map((e) => (e.key === 'NAUGHTY_LOG_PREFETCH' ? { ...e, default: '1' } : e)),
-    },
+    twin('naughty', 'NAUGHTY_LOG_PREFETCH'),
+    twin('bad-cards', 'NAUGHTY_BAD_CARDS'),
   ];
   writeFileSync(join(t.dir, 'marketplace.json'), JSON.stringify(declaration, null, 2));
   return t;
@@ -58,7 +62,7 @@ describe.skipIf(!engine)('a CDS Hooks service with no overlay', () => {
     console.log(`CDS Hooks test, where the time went:\n${timings.join('\n')}`);
   }, 60_000);
 
-  it('is called through its discovery, its cards validated, and the naughty twin fails exactly PHI', async () => {
+  it('is called through its discovery, its cards validated, and each naughty twin fails exactly its requirement', async () => {
     const t0 = Date.now();
     await ensureImage(engine!, cdsServiceImage(imageModeFromEnv()), () => undefined);
     timings.push(`image ready: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -83,7 +87,10 @@ describe.skipIf(!engine)('a CDS Hooks service with no overlay', () => {
       const t2 = Date.now();
       // The check's chaos phase, on the compliant task only (the twin's fault is not chaos's).
       facts.chaos = await runChaosPhase(
-        { ...plan, services: plan.services.filter((s) => s.name !== 'naughty') },
+        {
+          ...plan,
+          services: plan.services.filter((s) => s.name === 'greeting' || s.role !== 'task'),
+        },
         {
           engine: engine!,
           emit: (e) => events.push(e),
@@ -125,5 +132,15 @@ describe.skipIf(!engine)('a CDS Hooks service with no overlay', () => {
     const phi = twin.find((r) => r.id === 'no-phi-in-logs')!;
     expect(phi.why).toMatch(/^rt-cds-naughty-\d logged synthetic PHI: stdout: .*"msg":"hook call"/);
     console.log(`NAUGHTY_LOG_PREFETCH: ${phi.why}`);
+
+    // Cards the schema refuses fail Programmatically verifiable, and nothing else.
+    const badCards = facts.tasks.find((t) => t.service.name === 'bad-cards')!;
+    const bad = judge({ ...facts, tasks: [badCards], chaos: [] });
+    expect(failed(bad).filter((id) => !failed(compliant).includes(id))).toEqual([
+      'programmatically-verifiable',
+    ]);
+    const pv = bad.find((r) => r.id === 'programmatically-verifiable')!;
+    expect(pv.why).toMatch(/CDS Hooks 2\.0 answers of bad-cards do not conform .*\/cards\/0/);
+    console.log(`NAUGHTY_BAD_CARDS: ${pv.why}`);
   }, 240_000);
 });

@@ -85,4 +85,15 @@ describe('the reference CDS Hooks service', () => {
     expect(svc.output()).toContain(canaries.patient_name);
     expect(svc.output()).toContain(canaries.mrn);
   });
+
+  it('answers cards the schema refuses under NAUGHTY_BAD_CARDS', async () => {
+    const svc = await start({ NAUGHTY_BAD_CARDS: '1' });
+    const d = cdsJourneys((await (await fetch(`${svc.base}/cds-services`)).json()) as unknown)!;
+    const r = await call(svc.base, prepare(d.journeys[1]!, fill));
+    expect(r.status).toBe(200);
+    expect(cardProblems(r.doc)).toEqual([
+      "/cards/0: must have required property 'source'",
+      '/cards/0/indicator: must be equal to one of the allowed values (info, warning, critical)',
+    ]);
+  });
 });

@@ -12,6 +12,9 @@ import { hookContext, PATIENT_ID, syntheticRecord } from '../../../sandbox/traff
 import { makeCanaries } from '../../../sandbox/traffic/canary.js';
 import { fillBody, prepare } from '../../../sandbox/traffic/journeys.js';
 import { ConformanceTally } from '../../../sandbox/traffic/conformance.js';
+import { derivable, taskTrafficSpec } from '../../../sandbox/traffic/task-traffic.js';
+import { REFERENCE_SERVICE_IMAGE } from '../../../sandbox/images/catalogue.js';
+import type { Plan, ServicePlan } from '../../../sandbox/plan/types.js';
 
 const record: Resource[] = [
   { resourceType: 'Patient', id: 'p1', name: [{ family: 'Doe' }] },
@@ -297,5 +300,48 @@ describe('conformance tally', () => {
       },
       { journey: 'cds:x', replica: 'r1', problems: ['/: the answer is not JSON'] },
     ]);
+  });
+});
+
+describe('where derived journeys take part', () => {
+  const plan = { services: [] } as unknown as Plan;
+  const service = {
+    name: 'cds',
+    image: { tag: 'vendor/cds:1' },
+    probe: { path: '/', port: 8080 },
+  } as unknown as ServicePlan;
+  const derived = {
+    journeys: cdsJourneys({ services: [{ hook: 'patient-view', id: 'g', description: 'd' }] })!
+      .journeys,
+    derivedFrom: 'journeys from CDS Hooks discovery: 1 service (g on patient-view)',
+    cds: cdsJourneys({ services: [] })!,
+  };
+
+  it('replace the health reads of a task that declares no journeys', () => {
+    const spec = taskTrafficSpec(plan, service, undefined, derived);
+    expect(spec.origin).toBe('cds-hooks');
+    expect(spec.derivedFrom).toBe(derived.derivedFrom);
+    expect(spec.journeys.map((j) => j.name)).toEqual(['cds:discovery', 'cds:g']);
+    expect(derivable(service, undefined)).toBe(true);
+  });
+
+  it("give way to an overlay's traffic.journeys", () => {
+    const overlays = {
+      cds: {
+        traffic: {
+          journeys: [{ name: 'mine', method: 'GET', path: '/x', expect: [200], weight: 1 }],
+        },
+      },
+    };
+    expect(derivable(service, overlays)).toBe(false);
+    const spec = taskTrafficSpec(plan, service, overlays, derived);
+    expect(spec.origin).toBe('declared');
+    expect(spec.journeys.map((j) => j.name)).toEqual(['mine']);
+  });
+
+  it('are not asked of the reference service, which has its own API', () => {
+    const reference = { ...service, image: { tag: REFERENCE_SERVICE_IMAGE } } as ServicePlan;
+    expect(derivable(reference, undefined)).toBe(false);
+    expect(taskTrafficSpec(plan, reference, undefined, derived).origin).toBe('reference');
   });
 });
