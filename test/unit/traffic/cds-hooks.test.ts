@@ -314,6 +314,7 @@ describe('where derived journeys take part', () => {
     journeys: cdsJourneys({ services: [{ hook: 'patient-view', id: 'g', description: 'd' }] })!
       .journeys,
     derivedFrom: 'journeys from CDS Hooks discovery: 1 service (g on patient-view)',
+    origin: 'cds-hooks' as const,
     cds: cdsJourneys({ services: [] })!,
   };
 
