@@ -32,8 +32,8 @@ try {
   );
   writeFileSync(
     join(dir, 'rehearsal.yaml'),
-    `sandbox: { name: ${ID} }\nreplicas: 4\ndatabase: { kind: postgres }\n` +
-      `tasks:\n  "Patient API":\n    name: patient-api\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n`,
+    `sandbox: { name: ${ID} }\ndatabase: { kind: postgres }\n` +
+      `tasks:\n  "Patient API":\n    name: patient-api\n    replicas: 4\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n`,
   );
   const up = await cli(['up', '--detach']);
   if (up.exitCode !== 0) throw new Error(`up failed:\n${up.stderr}`);

@@ -157,7 +157,9 @@ function checkTask(
     problems.error(
       ov.at(origin(entry?.replicas !== undefined, 'replicas')),
       `replicas ${r} is outside task ${task.name}'s instance bounds ${bounds}`,
-      `choose replicas within ${bounds} (instances_minimum..instances_maximum in the declaration)`,
+      entry?.replicas !== undefined
+        ? `choose replicas within ${bounds} (instances_minimum..instances_maximum in the declaration)`
+        : `the file-wide replicas applies to every task: choose one within ${bounds}, or set it per task under tasks: { ${task.name}: { replicas: N } }`,
     );
   }
   const port = merged.httpPort;
