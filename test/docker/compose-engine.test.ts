@@ -53,10 +53,14 @@ describe.skipIf(!available)('`--engine compose`: the sandbox as a Docker Compose
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stderr).toMatch(/rehearsal down --engine compose/);
     const ps = await composePs(ID);
-    expect(ps.map((c) => `${c.Service} ${c.State} ${c.Health}`).sort()).toEqual([
+    // The reference service's three kinds: its initialization task completed (compose's
+    // service_completed_successfully) before the web task and the worker started.
+    expect(ps.map((c) => `${c.Service} ${c.State} ${c.Health}`.trim()).sort()).toEqual([
       'database running healthy',
       ...Array.from({ length: 3 }, () => `${SERVICE} running healthy`),
       'proxy running healthy',
+      'schema-migration exited',
+      ...Array.from({ length: 3 }, () => 'session-expiry running healthy'),
     ]);
     // Compose's own labels: the file it was made from, so `docker compose up` in that folder
     // finds every container current.
