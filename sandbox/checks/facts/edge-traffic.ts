@@ -11,6 +11,7 @@ import { usesCanaryPlaceholder, type Canaries } from '../../traffic/canary.js';
 import { EdgeClient, edgeTarget } from '../../traffic/edge-client.js';
 import { TrafficGenerator } from '../../traffic/generator.js';
 import { hasWrites, type TrafficSpec } from '../../traffic/journeys.js';
+import type { SessionUse } from '../../traffic/ledger.js';
 import { newPlanting, type Planting } from '../../traffic/plant.js';
 import { taskTraffic, type TrafficOverlays } from '../../traffic/task-traffic.js';
 import type { Emit } from '../../events.js';
@@ -98,14 +99,26 @@ export async function traffic(
 }
 
 /**
- * The generator's figures as facts: session refusals by another replica counted on their own.
- * A persona's IdP token counts as a session, as in chaos's stateless verdict: a replica other
- * than the first to honour it must honour it too.
+ * Session uses refused by a replica other than the issuer. A persona's IdP token counts as a
+ * session, as in chaos's stateless verdict: once a replica honoured it, every other must too. A
+ * token no replica honoured yet says nothing about sessions (a service with its own login page
+ * refuses it everywhere: SSO aware's failure, not Dynamically scalable's).
  */
-function summarise(g: TrafficGenerator, spec: TrafficSpec, planted: string[]): TrafficFacts {
-  const refused = g.ledger.sessions.filter(
-    (u) => u.replica !== u.issuer && (u.status === 401 || u.status === 403),
+export function refusedElsewhere(sessions: readonly SessionUse[]): SessionUse[] {
+  const honoured = new Set(
+    sessions.filter((u) => u.persona && u.status === 200).map((u) => u.replica),
   );
+  return sessions.filter(
+    (u) =>
+      u.replica !== u.issuer &&
+      (u.status === 401 || u.status === 403) &&
+      (!u.persona || honoured.has(u.issuer)),
+  );
+}
+
+/** The generator's figures as facts: session refusals by another replica counted on their own. */
+function summarise(g: TrafficGenerator, spec: TrafficSpec, planted: string[]): TrafficFacts {
+  const refused = refusedElsewhere(g.ledger.sessions);
   const sessionChecks = g.ledger.sessions;
   const errors = { ...g.figures.total.errors };
   let failed = Object.values(errors).reduce((a, b) => a + b, 0);
