@@ -85,8 +85,13 @@ describe.skipIf(!engine || !hasTmux)('the dashboard in tmux', () => {
     await waitFor('wide', KEY_ROW);
     await waitFor('wide', /patient-api 3\/3 healthy \(2\.\.6\)/);
     await tmux('send-keys', '-t', 'wide', 'k');
-    const killed = await waitFor('wide', /killed (\S+-patient-api-\d) \(SIGKILL\)/, 30_000);
-    const name = /killed (\S+-patient-api-\d)/.exec(killed)?.[1];
+    // A replica of any long-running task: the API's or the session-expiry worker's.
+    const killed = await waitFor(
+      'wide',
+      /killed (\S+-(?:patient-api|session-expiry)-\d) \(SIGKILL\)/,
+      30_000,
+    );
+    const name = /killed (\S+-(?:patient-api|session-expiry)-\d)/.exec(killed)?.[1];
     await waitFor('wide', new RegExp(`${name} died: exit code 137`), 30_000);
     await waitFor('wide', new RegExp(`replaced ${name} with \\S+, healthy after`), 120_000);
     await waitFor('wide', /patient-api 3\/3 healthy/);

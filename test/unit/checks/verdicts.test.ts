@@ -639,3 +639,128 @@ describe('identity', () => {
     expect(verdict('provisionable', scim([], 'no replica running'))).toBe('not-checked');
   });
 });
+
+describe('the kinds of task other than web', () => {
+  const worker: ServicePlan = {
+    ...service,
+    name: 'sweeper',
+    kind: 'worker',
+    ports: [],
+    command: ['node', '/app/server.mjs', '--role=sweep'],
+  };
+  delete worker.probe;
+  const workerTask = (over: Partial<TaskFacts> = {}) =>
+    task(
+      {
+        service: worker,
+        traffic: undefined,
+        smoke: undefined,
+        traces: undefined,
+        hostProbes: [],
+        stop: { replica: 's-sweeper-2', ms: 300, exitCode: 0, killed: false },
+        ...over,
+      },
+      [
+        replica('s-sweeper-1', { plainHttp: undefined }),
+        replica('s-sweeper-2', { plainHttp: undefined }),
+      ],
+    );
+  const withWorker = (w: TaskFacts, over: Partial<Facts> = {}) => {
+    const f = facts(task(), over);
+    return { ...f, tasks: [...f.tasks, w] };
+  };
+  const init: ServicePlan = {
+    ...service,
+    name: 'migrate',
+    role: 'init',
+    kind: 'initialization',
+    ports: [],
+  };
+  delete init.probe;
+
+  it('a worker is judged without HTTP, and each such verdict says how', () => {
+    const f = withWorker(workerTask());
+    const results = judge(f);
+    expect(results.filter((r) => CHECKS[r.id] && r.verdict !== 'pass').map((r) => r.id)).toEqual(
+      [],
+    );
+    for (const id of [
+      'single-process',
+      'stoppable',
+      'logging-no-files',
+      'compute-constrained',
+      'ephemeral',
+      'horizontally-scaled',
+      'dns-agnostic',
+    ])
+      expect(
+        CHECKS[id]!(f).evidence.some((e) => e.startsWith('sweeper is a worker (no HTTP): judged')),
+        id,
+      ).toBe(true);
+  });
+
+  it('a worker that ignores SIGTERM fails Stoppable; one that runs alone fails Horizontally scaled', () => {
+    const slow = withWorker(
+      workerTask({ stop: { replica: 's-sweeper-2', ms: 60_000, exitCode: 137, killed: true } }),
+    );
+    expect(
+      judge(slow)
+        .filter((r) => r.verdict === 'fail')
+        .map((r) => r.id),
+    ).toEqual(['stoppable']);
+    const alone = withWorker({ ...workerTask(), replicas: [replica('s-sweeper-1')] });
+    expect(CHECKS['horizontally-scaled']!(alone).why).toMatch(/sweeper ran 1 replica/);
+  });
+
+  it('an initialization task is timed in Self-bootstrapped, and what it left on its disk fails Ephemeral', () => {
+    const clean = facts(task(), {
+      initialization: [
+        { service: init, container: 's-migrate-1', exitCode: 0, ms: 2300, changes: [] },
+      ],
+    });
+    expect(judge(clean).filter((r) => r.verdict === 'fail')).toEqual([]);
+    expect(CHECKS['self-bootstrapped']!(clean).evidence).toContain(
+      'initialization migrate: exited 0 after 2.3 s',
+    );
+    const kept = facts(task(), {
+      initialization: [
+        {
+          service: init,
+          container: 's-migrate-1',
+          exitCode: 0,
+          ms: 2300,
+          changes: [
+            { path: '/home/node/reference-data', kind: 'added' },
+            { path: '/home/node/reference-data/code-systems.json', kind: 'added' },
+            { path: '/tmp/scratch', kind: 'added' },
+          ],
+        },
+      ],
+    });
+    const failed = judge(kept).filter((r) => r.verdict === 'fail');
+    expect(failed.map((r) => r.id)).toEqual(['ephemeral']);
+    expect(failed[0]?.why).toMatch(
+      /initialization task migrate wrote \/home\/node\/reference-data\/code-systems\.json to its own container's disk/,
+    );
+  });
+
+  it('an initialization task that cannot complete without a route out fails Offline friendly', () => {
+    const f = facts(task());
+    const offline = {
+      ...f.offline!,
+      initialization: [
+        {
+          task: 'loading-content',
+          exitCode: 1,
+          ms: 4000,
+          timedOut: false,
+          output: ['GET https://example.org/bundle.json: ENOTFOUND'],
+        },
+      ],
+    };
+    const r = CHECKS['offline-friendly']!({ ...f, offline });
+    expect(r.verdict).toBe('fail');
+    expect(r.why).toMatch(/initialization task loading-content exited 1 without a route out/);
+    expect(r.evidence.join('\n')).toMatch(/ENOTFOUND/);
+  });
+});

@@ -2,7 +2,7 @@ import { mib } from '../../format.js';
 import type { DashboardAction } from '../actions.js';
 import type { ReplicaRow } from '../state.js';
 
-const ROLE_ORDER: Record<string, number> = { task: 0, cron: 1, database: 2 };
+const ROLE_ORDER: Record<string, number> = { task: 0, init: 1, cron: 1, database: 2 };
 
 function upsert(
   rows: ReplicaRow[],
@@ -111,7 +111,7 @@ export function replicasReducer(rows: ReplicaRow[], a: DashboardAction): Replica
   }
 }
 
-/** Rows in display order: tasks first, then cron runs, then the database; by service, number. */
+/** Rows in display order: tasks first, then initialization and cron runs, then the database. */
 export function orderedReplicas(rows: ReplicaRow[], roles: Record<string, string>): ReplicaRow[] {
   return [...rows].sort(
     (a, b) =>
