@@ -121,8 +121,9 @@ describe('the compose engine', () => {
       expect.arrayContaining(['up', '--detach', '--wait', '--pull', 'never', '--remove-orphans']),
     );
     expect(compose.ups[0]).not.toContain('--scale');
-    expect(b.of('sandbox.ready').at(-1)?.replicas).toBe(named(b.engine).length);
-    expect(b.of('replica.healthy')).toHaveLength(named(b.engine).length);
+    // The initialization task's container stays, exited, once it has completed.
+    expect(b.of('sandbox.ready').at(-1)?.replicas).toBe(named(b.engine, 'running').length);
+    expect(b.of('replica.healthy')).toHaveLength(named(b.engine, 'running').length);
     await platform.scale(b.plan, task.name, task.replicas + 1, run);
     await platform.deploy(b.plan, run);
     expect(compose.ups[1]?.join(' ')).toContain(`--scale ${task.name}=${task.replicas + 1}`);
