@@ -2,7 +2,7 @@ import type { EnvVarDeclaration, ProfileName } from './types.js';
 import type { Fields } from './fields.js';
 import { join } from './pointer.js';
 
-const KNOWN = ['key', 'description', 'required', 'default', 'pattern'] as const;
+export const ENVIRONMENT_FIELDS = ['key', 'description', 'required', 'default', 'pattern'] as const;
 const PORTABLE_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** HL7 HSP R2 names configuration variables with `[A-Z0-9_]` only. */
 const R2_KEY = /^[A-Z0-9_]+$/;
@@ -28,7 +28,7 @@ export function readEnvironment(
       hint: 'write { "key": "NAME", "description": "what it is for" }',
     });
     if (!obj) return;
-    fields.unknownFields(obj, ptr, KNOWN, 'an environment variable');
+    fields.unknownFields(obj, ptr, ENVIRONMENT_FIELDS, 'an environment variable');
     const key = fields.get(obj, ptr, 'key', 'string', {
       expected: 'the variable name, a string',
       hint: 'write the name as a string, e.g. "key": "DATABASE_URL"',

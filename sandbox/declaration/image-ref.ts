@@ -4,8 +4,9 @@ const DOCKER_HUB =
 
 /**
  * The image reference to pull: `product.build.binary.image` under its `registry`. An image that
- * already names a host (`ghcr.io/…`, `localhost:5000/…`) and one on Docker Hub stay as written;
- * otherwise the registry's host (and path) goes in front: `registry.example.org/vendor/app:1`.
+ * already names a host (`ghcr.io/…`, `localhost:5000/…`), one on Docker Hub, and one whose
+ * registry is no host (`"local"`) stay as written; otherwise the registry's host (and path) goes
+ * in front: `registry.example.org/vendor/app:1`.
  */
 export function imageReference(image: string, registry: string | undefined): string {
   const first = image.split('/')[0] ?? '';
@@ -23,6 +24,9 @@ export function imageReference(image: string, registry: string | undefined): str
     return image;
   }
   if (DOCKER_HUB.test(host.replace(/:\d+$/, ''))) return image;
+  // As Docker reads an image's first part: a registry host has a dot or a port, or is localhost.
+  // Anything else ("local", a word) names no registry to pull from.
+  if (!/[.:]/.test(host) && host !== 'localhost') return image;
   // A path like /v1/ or /v2/ is the registry API's version, not a namespace.
   const namespace = /^v\d+$/.test(path) ? '' : path;
   return [host, namespace, image].filter(Boolean).join('/');

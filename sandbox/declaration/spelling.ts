@@ -1,6 +1,8 @@
+import { ENVIRONMENT_FIELDS } from './environment.js';
 import { isObject, type JsonObject } from './fields.js';
 import { join, split } from './pointer.js';
 import type { Problems, Source } from './problems.js';
+import { TASK_FIELDS } from './task.js';
 
 /**
  * Field names of the marketplace format, in their current spelling. Earlier ballots and
@@ -56,21 +58,9 @@ const CURRENT = new Set([
   'identify_and_access_management',
   'runtime_dependencies',
   'networking',
-  // task and its variables
-  'id',
-  'configuration_id',
-  'label',
-  'memory_minimum',
-  'memory_maximum',
-  'instances_minimum',
-  'instances_maximum',
-  'options',
-  'ports',
-  'cron',
-  'environment',
-  'key',
-  'description',
-  'pattern',
+  // a task and its variables: the reader's own lists
+  ...TASK_FIELDS,
+  ...ENVIRONMENT_FIELDS,
 ]);
 
 /** Other words for a field, after case folding: the schemas' own variants among them. */

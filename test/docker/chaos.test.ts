@@ -46,9 +46,11 @@ describe.skipIf(!engine)('chaos under live traffic', () => {
     // traffic adds a persona's journey; the WebSocket echo is declared as a vendor would.
     file(
       'rehearsal.yaml',
-      `sandbox: { name: ${id} }\nprofile: hl7-hsp-r2\nsso: true\ndatabase: { kind: postgres, version: "16" }\n` +
-        `tasks:\n  "Patient API":\n    name: ${SERVICE}\n    replicas: 4\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n` +
-        `    traffic: { websocket: { path: /ws } }\n`,
+      `sandbox: { name: ${id} }\nprofile: hl7-hsp-r2\nreplicas: 4\nsso: true\ndatabase: { kind: postgres, version: "16" }\n` +
+        `tasks:\n  "Patient API":\n    name: ${SERVICE}\n    health: { path: /health, port: 8080 }\n    bind: { DATABASE_URL: database.url }\n` +
+        `    traffic: { websocket: { path: /ws } }\n` +
+        // The worker stays within its own bounds (1..3), and is faulted after the actions.
+        `  "Session Expiry":\n    replicas: 2\n`,
     );
     const up = await rehearsal(['up', '--detach'], { cwd: dir, env });
     expect(up.exitCode, up.stderr).toBe(0);

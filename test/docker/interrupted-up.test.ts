@@ -57,10 +57,13 @@ describe.skipIf(!engine)('an up interrupted by SIGKILL', () => {
     const first = await labelled(engine!, id);
     expect(first.containers).toEqual([
       `${id}-database-1`,
+      // The migration's container stays, completed: the third up does not run it again.
+      `${id}-migrate-1`,
       `${id}-patient-api-1`,
       `${id}-patient-api-2`,
       `${id}-patient-api-3`,
       `${id}-proxy-1`,
+      `${id}-session-expiry-1`,
     ]);
     expect(first.networks).toEqual([`${id}_default`]);
     const again = await rehearsal(['up', '--detach'], { cwd });

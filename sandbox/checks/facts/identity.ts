@@ -209,13 +209,16 @@ export async function scimSuite(
   }
 }
 
-/** SSO and SCIM facts of every task that declares them. */
+/**
+ * SSO and SCIM facts of every web task that declares them: a login page and a SCIM endpoint are
+ * HTTP (a worker may hold a client of the IdP, for client credentials, but shows no page).
+ */
 export async function identityFacts(
   plan: Plan,
   engine: Engine,
   loaded: LoadedDeclaration,
 ): Promise<{ sso: SsoFacts[]; scim: ScimFacts[] }> {
-  const tasks = plan.services.filter((s) => s.role === 'task');
+  const tasks = plan.services.filter((s) => s.role === 'task' && s.probe);
   const sso: SsoFacts[] = [];
   const scim: ScimFacts[] = [];
   for (const t of tasks) {

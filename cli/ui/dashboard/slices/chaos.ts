@@ -49,6 +49,8 @@ export function chaosReducer(c: ChaosView, a: DashboardAction): ChaosView {
           -CHAOS_RECENT,
         ),
         started: c.started + 1,
+        // The workers' faults follow the planned actions: they add to the count.
+        total: Math.max(c.total, c.started + 1),
       };
     }
     case 'chaos.result': {
