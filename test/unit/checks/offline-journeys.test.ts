@@ -55,8 +55,12 @@ describe('the offline phase sends the task spec', () => {
 
   it('sends them as the edge would (its Host, https forwarded), reading a write back by its id', async () => {
     const seen: string[] = [];
+    const framing: string[] = [];
     const server = createServer((req, res) => {
       seen.push(`${req.method} ${req.url} ${req.headers.host} ${req.headers['x-forwarded-proto']}`);
+      // A body with its length, never chunked: Python's http.server reads no chunked body.
+      if (req.method === 'POST')
+        framing.push(`${req.headers['content-length']} ${req.headers['transfer-encoding']}`);
       if (req.method === 'POST') res.writeHead(201).end('{"id":"n/1"}');
       else if (req.url === '/notes/n%2F1') res.writeHead(200).end('{}');
       else res.writeHead(503).end();
@@ -84,6 +88,9 @@ describe('the offline phase sends the task spec', () => {
         'POST /notes notes.rehearsal.localhost:8443 https',
         'GET /notes/n%2F1 notes.rehearsal.localhost:8443 https',
         'GET /notes?q=offrun notes.rehearsal.localhost:8443 https',
+      ]);
+      expect(framing).toEqual([
+        `${requests[0]!.body ? Buffer.from(requests[0]!.body, 'base64').length : 0} undefined`,
       ]);
     } finally {
       server.close();
