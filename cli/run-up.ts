@@ -29,9 +29,12 @@ export async function runUp(c: CommandContext, flags: UpFlags): Promise<void> {
   const req = planRequest(c, flags);
   const { plan, loaded } = await planFromDeclaration(req);
   const upOptions = {
+    // Per task: a count one task's overlay asks for leaves the others' running counts alone.
     replicasExplicit:
       flags.replicas !== undefined ||
-      Object.values(loaded.taskOverlays).some((o) => o.replicas !== undefined),
+      Object.entries(loaded.taskOverlays)
+        .filter(([, o]) => o.replicas !== undefined)
+        .map(([name]) => name),
     healthTimeoutMs: parseSeconds(
       flags.healthTimeout,
       '--health-timeout',

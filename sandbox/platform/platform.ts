@@ -18,8 +18,8 @@ export interface PlatformRun {
 
 export interface DeployOptions extends PlatformRun {
   signal?: AbortSignal;
-  /** True when the replica count was asked for (flag or overlay); else a running count is kept. */
-  replicasExplicit?: boolean;
+  /** Every task's count was asked for (true), or the named tasks'; others keep their running count. */
+  replicasExplicit?: boolean | readonly string[];
   healthTimeoutMs?: number;
 }
 

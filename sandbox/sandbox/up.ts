@@ -24,8 +24,11 @@ export interface UpOptions {
   engine: Engine;
   emit: Emit;
   signal?: AbortSignal;
-  /** True when the replica count was asked for (flag or overlay); else a running count is kept. */
-  replicasExplicit?: boolean;
+  /**
+   * Whose replica count was asked for: every task's (true: `--replicas`), or the named tasks'
+   * (their own `replicas:` in the overlay); any other task keeps the count it runs with.
+   */
+  replicasExplicit?: boolean | readonly string[];
   healthTimeoutMs?: number;
 }
 
@@ -157,8 +160,11 @@ async function converge(
     await engine.removeContainer(r.id, { force: true });
     emit({ type: 'replica.removed', service: s.name, replica: r.number, container: r.name });
   }
-  let desired = options.replicasExplicit ? s.replicas : (count ?? s.replicas);
-  if (count === undefined && !options.replicasExplicit && keep.length > 0) {
+  const explicit =
+    options.replicasExplicit === true ||
+    (Array.isArray(options.replicasExplicit) && options.replicasExplicit.includes(s.name));
+  let desired = explicit ? s.replicas : (count ?? s.replicas);
+  if (count === undefined && !explicit && keep.length > 0) {
     desired = Math.min(
       Math.max(keep.length, s.instancesMinimum),
       s.instancesMaximum ?? Number.POSITIVE_INFINITY,

@@ -85,6 +85,21 @@ describe('up and down on the in-memory engine', () => {
   });
 });
 
+describe('replica counts asked for', () => {
+  it("one task's own count is set; another task keeps the count it runs with", async () => {
+    await using b = await bench();
+    const api = b.plan.services.find((s) => s.kind === 'web')!;
+    const worker = b.plan.services.find((s) => s.kind === 'worker')!;
+    await up(b.plan, { engine: b.engine, emit: b.emit });
+    b.engine.die(`${b.plan.sandboxId}-${api.name}-1`);
+    b.engine.die(`${b.plan.sandboxId}-${worker.name}-1`);
+    await up(b.plan, { engine: b.engine, emit: b.emit, replicasExplicit: [worker.name] });
+    const running = named(b.engine, 'running');
+    expect(running.filter((n) => n.includes(`-${api.name}-`))).toHaveLength(api.replicas - 1);
+    expect(running.filter((n) => n.includes(`-${worker.name}-`))).toHaveLength(worker.replicas);
+  });
+});
+
 describe('task kinds on the in-memory engine', () => {
   it('the initialization task runs to completion before any web or worker replica starts, once', async () => {
     await using b = await bench();
