@@ -35,8 +35,9 @@ const BASE_VARIABLE = [
   /^PYTHON(DONTWRITEBYTECODE|UNBUFFERED)$/,
 ];
 
+// An HTTP path in the HEALTHCHECK command; not a file's (`/app/healthcheck.sh`).
 const HEALTH_PATH =
-  /["'`\s(]?(\/(?:health|healthz|healthcheck|ready|readyz|live|livez|status|ping)[\w\-/]*)/i;
+  /["'`\s(]?(\/(?:health|healthz|healthcheck|ready|readyz|live|livez|status|ping)(?![\w\-/]*\.[a-z])[\w\-/]*)/i;
 
 /**
  * Reads an image's inspection into the facts `init` proposes from. Pure: the caller inspects the

@@ -29,6 +29,14 @@ describe('imageFacts', () => {
     );
   });
 
+  it('reads the path a health-check script is given, and never a file path as one', () => {
+    const script = (...args: string[]) =>
+      imageFacts('x/y', { ...REFERENCE_DETAILS, healthcheck: ['CMD', 'sh', ...args] });
+    expect(script('/app/healthcheck.sh', '/health').healthPath).toBe('/health');
+    expect(script('/app/healthcheck.sh').healthPath).toBeUndefined();
+    expect(script('/opt/readyz.py', 'http://127.0.0.1:8080/readyz').healthPath).toBe('/readyz');
+  });
+
   it('treats a disabled health check as none', () => {
     const f = imageFacts('x/y', { ...REFERENCE_DETAILS, healthcheck: ['NONE'] });
     expect(f.healthcheck).toBeUndefined();
