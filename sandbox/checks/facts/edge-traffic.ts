@@ -31,12 +31,18 @@ export async function traffic(
   canaries: Canaries,
   count: number,
   timeline: TimelineSample[],
-  overlays?: TrafficOverlays,
-  emit?: Emit,
+  options: {
+    overlays?: TrafficOverlays;
+    emit?: Emit;
+    /** Where the spec sent is kept, by task, for the phases after this one (offline). */
+    specs?: Map<string, TrafficSpec>;
+  } = {},
 ): Promise<TrafficFacts | undefined> {
+  const { overlays, emit } = options;
   const target = edgeTarget(plan, s.name);
   if (!target || !s.probe) return undefined;
   const { spec, personaToken, derivation } = await taskTraffic(plan, s, overlays, target);
+  options.specs?.set(s.name, spec);
   if (spec.derivedFrom)
     emit?.({ type: 'traffic.derived', service: s.name, text: spec.derivedFrom });
   const admin = await edgeAdmin(plan, engine);

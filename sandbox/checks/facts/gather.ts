@@ -13,12 +13,13 @@ import { traffic } from './edge-traffic.js';
 import { hostProbes } from './host-probes.js';
 import { scanImageLayers, type LayerScan } from './layers.js';
 import { sandboxMap, startNetwatch, type Netwatch } from './netwatch.js';
-import { offlineFacts, offlineTraffic, type OfflineFacts, type OfflineTraffic } from './offline.js';
+import { offlineFacts, offlineTraffic, type OfflineFacts } from './offline.js';
 import { replicaFacts, sampleMemory } from './replica.js';
 import { FOREIGN_LOCALE, foreignLocaleSmoke, smokeTest } from './smoke.js';
 import { startupFacts } from './startup.js';
 import { ensureCollector, traceFacts } from './traces.js';
 import { makeCanaries } from '../../traffic/canary.js';
+import type { TrafficSpec } from '../../traffic/journeys.js';
 import type { Facts, InitializationFacts, TaskFacts } from './types.js';
 
 export interface GatherOptions {
@@ -80,7 +81,8 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
 
   const facts: TaskFacts[] = [];
   let offline: OfflineFacts | undefined;
-  let offlineSpecs: OfflineTraffic | undefined;
+  // The spec each task's traffic phase sent (derived journeys included): the offline pass sends it again.
+  const sentSpecs = new Map<string, TrafficSpec>();
   const scans = new Map<string, Promise<LayerScan>>();
   // Layer scans of different images run side by side, two at a time: each is a `docker save`
   // stream, bound by the engine's disk more than by this process.
@@ -132,8 +134,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
             canaries,
             options.requests ?? 120,
             timeline,
-            options.loaded.taskOverlays,
-            emit,
+            { overlays: options.loaded.taskOverlays, emit, specs: sentSpecs },
           );
           t.traces = await traceFacts(plan, engine, t.service);
           const smoke = options.loaded.taskOverlays[t.service.name]?.smokeCommand;
@@ -162,9 +163,6 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
     );
     stopSampling.abort();
     await memory;
-    // The journeys the offline replicas get, asked of the running tasks now (derived ones come
-    // from what a task publishes), before any replica is stopped.
-    offlineSpecs = await offlineTraffic(plan, tasks, options.loaded.taskOverlays, canaries);
     if (plan.idp || plan.scim?.length)
       step('logging in through the identity provider and running the SCIM suite');
     identity = await identityFacts(plan, engine, options.loaded);
@@ -241,7 +239,7 @@ export async function gatherFacts(plan: Plan, options: GatherOptions): Promise<F
       ),
       Math.min(budget, 90_000),
       signal,
-      offlineSpecs,
+      offlineTraffic(plan, tasks, options.loaded.taskOverlays, canaries, sentSpecs),
     );
   }
   const initialization = await initializationFacts(plan, engine, inits);

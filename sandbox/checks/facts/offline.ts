@@ -11,12 +11,7 @@ import { waitHealthy } from '../../sandbox/health.js';
 import { startReplicas } from '../../sandbox/up.js';
 import type { Canaries } from '../../traffic/canary.js';
 import type { TrafficSpec } from '../../traffic/journeys.js';
-import { edgeTarget } from '../../traffic/edge-client.js';
-import {
-  runningTaskTraffic,
-  taskTrafficSpec,
-  type TrafficOverlays,
-} from '../../traffic/task-traffic.js';
+import { taskTrafficSpec, type TrafficOverlays } from '../../traffic/task-traffic.js';
 import { VERSION } from '../../version.js';
 import { sandboxMap, startNetwatch, type ReplicaNetwork } from './netwatch.js';
 import {
@@ -48,25 +43,22 @@ export interface OfflineTraffic {
 }
 
 /**
- * Each task's spec as `chaos` and every check phase build it (`runningTaskTraffic`: declared,
- * else derived from what the running task publishes, else the defaults). Call while the tasks run.
+ * Each task's spec: the one its traffic phase sent (`sent`: declared, or derived from what the
+ * running task published), else `taskTrafficSpec`, the builder `chaos` and every phase share.
  */
-export async function offlineTraffic(
+export function offlineTraffic(
   plan: Plan,
   tasks: ServicePlan[],
   overlays: TrafficOverlays,
   canaries: Canaries,
-): Promise<OfflineTraffic> {
-  const specs = await Promise.all(
-    tasks.map(async (s) => {
-      const target = edgeTarget(plan, s.name);
-      const spec = target
-        ? (await runningTaskTraffic(plan, s, overlays, target)).spec
-        : taskTrafficSpec(plan, s, overlays);
-      return [s.name, spec] as const;
-    }),
-  );
-  return { specs: Object.fromEntries(specs), canaries };
+  sent: ReadonlyMap<string, TrafficSpec> = new Map(),
+): OfflineTraffic {
+  return {
+    specs: Object.fromEntries(
+      tasks.map((s) => [s.name, sent.get(s.name) ?? taskTrafficSpec(plan, s, overlays)]),
+    ),
+    canaries,
+  };
 }
 
 /** An initialization task run again on the network with no route out, before the tasks. */
